@@ -9,6 +9,7 @@
 package synth
 
 import (
+	"math"
 	"math/rand/v2"
 	"runtime"
 	"strings"
@@ -56,8 +57,7 @@ func Each(n int, seed int64, fn func(i int, a Article)) {
 // Make generates article i of the corpus for seed on its own.
 func Make(i int, seed int64) Article {
 	r := rand.New(rand.NewPCG(uint64(seed), uint64(i)*0x9E3779B97F4A7C15+1))
-	z := rand.NewZipf(r, 1.07, 2, uint64(len(vocab)-1))
-	g := gen{r: r, z: z}
+	g := gen{r: r}
 	a := Article{
 		Source:    sources[r.IntN(len(sources))],
 		Section:   sections[r.IntN(len(sections))],
@@ -81,16 +81,69 @@ func Make(i int, seed int64) Article {
 
 type gen struct {
 	r *rand.Rand
-	z *rand.Zipf
 }
 
-func (g *gen) word() string { return vocab[g.z.Uint64()] }
+// zipfTable samples vocab ranks with P(k) ∝ (k+2)^-1.07 by Vose's alias
+// method: one uniform draw, O(1) per word. rand.Zipf calls Exp and Log per
+// draw, which made generation several times slower, and their assembly
+// versions differ between architectures; this table is built with portable
+// arithmetic only, so draws are the same on every machine.
+var zipfTable = buildAlias(len(vocab))
+
+type aliasTable struct {
+	prob  []float64
+	alias []int32
+}
+
+func buildAlias(n int) aliasTable {
+	w := make([]float64, n)
+	sum := 0.0
+	for k := range w {
+		w[k] = math.Pow(float64(k+2), -1.07)
+		sum += w[k]
+	}
+	t := aliasTable{prob: make([]float64, n), alias: make([]int32, n)}
+	var small, large []int32
+	for k := range w {
+		w[k] *= float64(n) / sum
+		if w[k] < 1 {
+			small = append(small, int32(k))
+		} else {
+			large = append(large, int32(k))
+		}
+	}
+	for len(small) > 0 && len(large) > 0 {
+		s, l := small[len(small)-1], large[len(large)-1]
+		small = small[:len(small)-1]
+		t.prob[s], t.alias[s] = w[s], l
+		w[l] -= 1 - w[s]
+		if w[l] < 1 {
+			large = large[:len(large)-1]
+			small = append(small, l)
+		}
+	}
+	for _, k := range append(small, large...) {
+		t.prob[k], t.alias[k] = 1, k
+	}
+	return t
+}
+
+func (g *gen) rank() int {
+	u := g.r.Float64() * float64(len(zipfTable.prob))
+	k := int(u)
+	if u-float64(k) < zipfTable.prob[k] {
+		return k
+	}
+	return int(zipfTable.alias[k])
+}
+
+func (g *gen) word() string { return vocab[g.rank()] }
 
 // contentWord skips stop words, for titles and link texts.
 func (g *gen) contentWord() string {
 	for {
-		k := g.z.Uint64()
-		if int(k) >= len(stopWords) {
+		k := g.rank()
+		if k >= len(stopWords) {
 			return vocab[k]
 		}
 	}
