@@ -1,0 +1,66 @@
+// Package store loads folders of article files into an in-memory Store with a
+// full-text index. It is the bottom of the import graph: it imports nothing
+// else of Tidings but its own sub-packages.
+package store
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"time"
+)
+
+// Article is one news article, whatever file it came from. Articles are
+// immutable once loaded: a changed file produces a new *Article, so every UI
+// session can hold pointers without locks.
+type Article struct {
+	// ID is a short, stable hex id derived from the path relative to its root
+	// (plus an item key for files holding several articles), so it is the same
+	// on every run and every machine.
+	ID        string
+	Title     string
+	Source    string
+	Section   string // folder path under the root, slash-separated; "" at the top
+	Author    string
+	Published time.Time
+	URL       string
+	Tags      []string
+	Summary   string
+	Body      string   // Markdown
+	Related   []string // trailing "related headline" lines of scraped text
+	Path      string   // slash-separated path relative to its root
+	Root      string   // the root's display name (a directory, or "built-in")
+	Format    string   // parser name: "text", "markdown", …
+	Words     int
+}
+
+// ReadingMinutes estimates reading time at 200 words a minute, at least 1.
+func (a *Article) ReadingMinutes() int {
+	m := (a.Words + 199) / 200
+	if m < 1 {
+		m = 1
+	}
+	return m
+}
+
+// idLen is the number of hex digits of an ID: 48 bits keeps collisions
+// unlikely (below one in ten million pairs at a million articles) while
+// staying short enough to type.
+const idLen = 12
+
+// makeID hashes the relative path and the item key. salt is empty for the
+// first root that claims an id and the root's name for later ones, so the
+// same relative path in two roots still gets two ids.
+func makeID(salt, relPath, itemKey string) string {
+	h := sha256.New()
+	if salt != "" {
+		h.Write([]byte(salt))
+		h.Write([]byte{0})
+	}
+	h.Write([]byte(relPath))
+	if itemKey != "" {
+		h.Write([]byte{0})
+		h.Write([]byte(itemKey))
+	}
+	sum := h.Sum(nil)
+	return hex.EncodeToString(sum)[:idLen]
+}

@@ -1,0 +1,118 @@
+package store
+
+import (
+	"path"
+	"strings"
+	"time"
+)
+
+// A format turns the bytes of one file into articles. Each format lives in a
+// file of its own and registers itself from init, so adding a format is adding
+// one file.
+type format struct {
+	name       string   // shown in --json output and check reports
+	extensions []string // lower-case, with the dot
+	parse      func(f *sourceFile) ([]Article, []string, error)
+}
+
+// sourceFile is what a parser gets: the raw bytes (already size-checked and
+// known not to be binary) and where they came from.
+type sourceFile struct {
+	relPath string // slash-separated, relative to the root
+	data    []byte
+	modTime time.Time
+}
+
+// text returns the file's content as clean, sanitized UTF-8.
+func (f *sourceFile) text() string { return decodeText(f.data) }
+
+// formats maps an extension to its format. It is filled by init functions
+// only and read-only afterwards.
+var formats = map[string]*format{}
+
+func registerFormat(f *format) {
+	for _, ext := range f.extensions {
+		if _, dup := formats[ext]; dup {
+			panic("store: two formats claim " + ext)
+		}
+		formats[ext] = f
+	}
+}
+
+// formatFor returns the format for a file name, or nil when Tidings does not
+// read that kind of file.
+func formatFor(name string) *format {
+	return formats[strings.ToLower(path.Ext(name))]
+}
+
+// sectionOf is the folder path of a file under its root.
+func sectionOf(relPath string) string {
+	dir := path.Dir(relPath)
+	if dir == "." {
+		return ""
+	}
+	return dir
+}
+
+// fillDefaults completes what a parser could not find in the file itself.
+func fillDefaults(a *Article, f *sourceFile, fmtName string) {
+	a.Path = f.relPath
+	a.Format = fmtName
+	if a.Section == "" {
+		a.Section = sectionOf(f.relPath)
+	}
+	if a.Published.IsZero() {
+		a.Published = f.modTime
+	}
+	a.Title = oneLine(a.Title)
+	a.Author = oneLine(a.Author)
+	a.Source = oneLine(a.Source)
+	if a.Title == "" {
+		a.Title = strings.TrimSuffix(path.Base(f.relPath), path.Ext(f.relPath))
+	}
+	if a.Words == 0 {
+		a.Words = countWords(a.Body)
+	}
+	if a.Summary == "" {
+		a.Summary = firstParagraph(a.Body, 240)
+	}
+	a.Summary = oneLine(a.Summary)
+}
+
+func countWords(s string) int {
+	n, inWord := 0, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		space := c == ' ' || c == '\n' || c == '\t'
+		if !space && !inWord {
+			n++
+		}
+		inWord = !space
+	}
+	return n
+}
+
+// firstParagraph returns the first paragraph of prose in a Markdown body,
+// skipping headings, cut at about max bytes on a word boundary.
+func firstParagraph(body string, max int) string {
+	for _, p := range strings.Split(body, "\n\n") {
+		p = strings.TrimSpace(p)
+		if p == "" || strings.HasPrefix(p, "#") || strings.HasPrefix(p, "```") || strings.HasPrefix(p, "|") {
+			continue
+		}
+		p = strings.TrimLeft(p, ">-*+ ")
+		p = strings.ReplaceAll(p, `\`, "")
+		if len(p) <= max {
+			return p
+		}
+		cut := strings.LastIndexByte(p[:max], ' ')
+		if cut < max/2 {
+			cut = max
+			for cut > 0 && p[cut]&0xC0 == 0x80 { // stay on a rune boundary
+				cut--
+			}
+		}
+		return strings.TrimSpace(p[:cut]) + "…"
+	}
+	return ""
+}

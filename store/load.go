@@ -1,0 +1,540 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Default limits, from DESIGN.md. Each can be changed through Options.
+const (
+	DefaultMaxFileSize = 8 << 20
+	DefaultMaxFiles    = 1_000_000
+	DefaultMaxDepth    = 64
+	binarySniffLen     = 8000
+)
+
+// Root is one folder of articles: a directory on disk or any fs.FS (the
+// built-in library is an embedded one).
+type Root struct {
+	// Name is how the root is shown: the directory as given, or "built-in".
+	Name string
+	dir  string // absolute path when the root is on disk
+	fsys fs.FS  // when it is not
+}
+
+// DirRoot is a directory on disk. Symlinks under it are followed only while
+// they stay inside it.
+func DirRoot(dir string) Root { return Root{Name: dir, dir: dir} }
+
+// FSRoot is a root backed by fsys, such as an embed.FS.
+func FSRoot(name string, fsys fs.FS) Root { return Root{Name: name, fsys: fsys} }
+
+// Options tune Load. The zero value means the defaults.
+type Options struct {
+	MaxFileSize int64 // bytes; bigger files are skipped
+	MaxFiles    int   // article files considered before the walk stops
+	MaxDepth    int   // folder depth under a root
+	Workers     int   // parallel readers and parsers; GOMAXPROCS when 0
+	// Progress, when set, is updated while loading so a UI can show how far
+	// it got without being called back from the loader's goroutines.
+	Progress *Progress
+}
+
+// Progress counts a load as it happens; read it from any goroutine.
+type Progress struct {
+	Files    atomic.Int64
+	Articles atomic.Int64
+	Bytes    atomic.Int64
+}
+
+// Problem is a file that was skipped, or loaded with a warning, and why.
+type Problem struct {
+	Path   string `json:"path"`
+	Reason string `json:"reason"`
+}
+
+// Report tells what a load did: counts, timings and every file skipped.
+type Report struct {
+	Roots    []string
+	Files    int   // article files found (those with a known format)
+	Ignored  int   // other files (README, hidden files, unknown extensions)
+	Articles int   // articles loaded
+	Bytes    int64 // bytes read
+	Skipped  []Problem
+	Warnings []Problem
+	Read     time.Duration // walk, read, parse (overlapping, wall time)
+	Index    time.Duration // building the Store and its index
+	Total    time.Duration
+}
+
+// job is one file found by the walk, to be read and parsed by a worker.
+type job struct {
+	seq     int
+	root    int
+	relPath string
+	open    func() (fs.File, error)
+}
+
+// result is what a worker made of one job.
+type result struct {
+	articles []Article
+	warnings []string
+	skip     string
+	bytes    int64
+}
+
+// Load walks every root, reads and parses the article files in parallel and
+// returns the Store and a Report. Bad files are skipped and reported, never
+// fatal; Load fails only when a root itself cannot be read or ctx ends.
+func Load(ctx context.Context, roots []Root, opts Options) (*Store, *Report, error) {
+	start := time.Now()
+	opts = opts.withDefaults()
+	rep := &Report{}
+	for _, r := range roots {
+		rep.Roots = append(rep.Roots, r.Name)
+	}
+
+	jobs := make(chan job, 256)
+	var (
+		mu      sync.Mutex
+		results = map[int]result{}
+	)
+	var wg sync.WaitGroup
+	for w := 0; w < opts.Workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				res := readAndParse(j, opts)
+				if p := opts.Progress; p != nil {
+					p.Files.Add(1)
+					p.Articles.Add(int64(len(res.articles)))
+					p.Bytes.Add(res.bytes)
+				}
+				mu.Lock()
+				results[j.seq] = res
+				mu.Unlock()
+			}
+		}()
+	}
+
+	w := &walker{ctx: ctx, opts: opts, jobs: jobs, rep: rep}
+	var walkErr error
+	for i, r := range roots {
+		if err := w.walkRoot(i, r); err != nil {
+			walkErr = err
+			break
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	if walkErr != nil {
+		return nil, rep, walkErr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, rep, err
+	}
+
+	// Assemble in walk order so ids, reports and ties are deterministic.
+	var arts []Article
+	seen := map[string]bool{}
+	for _, j := range w.found {
+		res := results[j.seq]
+		name := displayPath(roots[j.root], j.relPath)
+		rep.Bytes += res.bytes
+		if res.skip != "" {
+			rep.Skipped = append(rep.Skipped, Problem{name, res.skip})
+			continue
+		}
+		for _, warn := range res.warnings {
+			rep.Warnings = append(rep.Warnings, Problem{name, warn})
+		}
+		for k := range res.articles {
+			a := &res.articles[k]
+			a.Root = roots[j.root].Name
+			item := ""
+			if len(res.articles) > 1 {
+				item = a.ID // multi-article parsers put their item key here
+			}
+			a.ID = makeID("", a.Path, item)
+			if seen[a.ID] { // same relative path under two roots
+				a.ID = makeID(a.Root, a.Path, item)
+			}
+			seen[a.ID] = true
+			arts = append(arts, *a)
+		}
+	}
+	sortProblems(rep.Skipped)
+	sortProblems(rep.Warnings)
+	rep.Read = time.Since(start)
+
+	indexStart := time.Now()
+	st := New(arts)
+	rep.Index = time.Since(indexStart)
+	rep.Articles = st.Len()
+	rep.Total = time.Since(start)
+	return st, rep, nil
+}
+
+func (o Options) withDefaults() Options {
+	if o.MaxFileSize <= 0 {
+		o.MaxFileSize = DefaultMaxFileSize
+	}
+	if o.MaxFiles <= 0 {
+		o.MaxFiles = DefaultMaxFiles
+	}
+	if o.MaxDepth <= 0 {
+		o.MaxDepth = DefaultMaxDepth
+	}
+	if o.Workers <= 0 {
+		o.Workers = runtime.GOMAXPROCS(0)
+	}
+	return o
+}
+
+// displayPath names a file for reports: the OS path for a directory root,
+// "root:path" for other file systems.
+func displayPath(r Root, rel string) string {
+	if r.dir != "" {
+		return filepath.Join(r.dir, filepath.FromSlash(rel))
+	}
+	return r.Name + ":" + rel
+}
+
+// readAndParse runs in a worker. A panic in a parser is turned into a skip:
+// one hostile file must not take the whole library down.
+func readAndParse(j job, opts Options) (res result) {
+	defer func() {
+		if r := recover(); r != nil {
+			res = result{skip: fmt.Sprintf("parser failed: %v", r)}
+		}
+	}()
+	fm := formatFor(j.relPath)
+	f, err := j.open()
+	if err != nil {
+		return result{skip: "cannot open: " + errReason(err)}
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return result{skip: "cannot stat: " + errReason(err)}
+	}
+	if !info.Mode().IsRegular() {
+		// The walk saw a regular file; something swapped it since. The
+		// file was opened non-blocking, so nothing has waited on it.
+		return result{skip: "not a regular file (" + fileKind(info.Mode()) + ")"}
+	}
+	if info.Size() > opts.MaxFileSize {
+		return result{skip: fmt.Sprintf("too large: %s (limit %s)", humanBytes(info.Size()), humanBytes(opts.MaxFileSize))}
+	}
+	data, err := readLimited(f, info.Size(), opts.MaxFileSize)
+	if err != nil {
+		return result{skip: err.Error(), bytes: int64(len(data))}
+	}
+	res.bytes = int64(len(data))
+	sniff := data
+	if len(sniff) > binarySniffLen {
+		sniff = sniff[:binarySniffLen]
+	}
+	if i := bytes.IndexByte(sniff, 0); i >= 0 {
+		res.skip = fmt.Sprintf("binary file (NUL byte at offset %d)", i)
+		return res
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		res.skip = "empty file"
+		return res
+	}
+	src := &sourceFile{relPath: j.relPath, data: data, modTime: info.ModTime()}
+	arts, warnings, err := fm.parse(src)
+	if err != nil {
+		res.skip = err.Error()
+		return res
+	}
+	if len(arts) == 0 {
+		res.skip = "no article found in the file"
+		return res
+	}
+	res.articles, res.warnings = arts, warnings
+	return res
+}
+
+// readLimited reads a file whose size was just checked, but reads at most
+// limit+1 bytes anyway: the file may be growing, or lie about its size.
+func readLimited(r io.Reader, size, limit int64) ([]byte, error) {
+	buf := make([]byte, 0, size+1)
+	lr := io.LimitReader(r, limit+1)
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := lr.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return buf, fmt.Errorf("cannot read: %s", errReason(err))
+		}
+	}
+	if int64(len(buf)) > limit {
+		return buf, fmt.Errorf("too large: grew past the limit of %s while reading", humanBytes(limit))
+	}
+	return buf, nil
+}
+
+// walker finds the article files under the roots and hands them to workers.
+type walker struct {
+	ctx   context.Context
+	opts  Options
+	jobs  chan<- job
+	rep   *Report
+	found []job
+	// visited holds the real path of every directory entered, so a symlink
+	// back to one of them is a loop, not a second copy.
+	visited map[string]bool
+	stopped bool
+}
+
+func (w *walker) skip(r Root, rel, reason string) {
+	w.rep.Skipped = append(w.rep.Skipped, Problem{displayPath(r, rel), reason})
+}
+
+func (w *walker) emit(rootIdx int, rel string, open func() (fs.File, error)) {
+	if w.stopped {
+		return
+	}
+	if w.rep.Files >= w.opts.MaxFiles {
+		w.stopped = true
+		w.rep.Skipped = append(w.rep.Skipped, Problem{"(walk)", fmt.Sprintf("stopped after %d files (the file limit)", w.opts.MaxFiles)})
+		return
+	}
+	w.rep.Files++
+	j := job{seq: len(w.found), root: rootIdx, relPath: rel, open: open}
+	w.found = append(w.found, j)
+	select {
+	case w.jobs <- j:
+	case <-w.ctx.Done():
+		w.stopped = true
+	}
+}
+
+// ignored reports names that are not articles even with a known extension:
+// hidden files and a folder's own documentation (the BBC corpus ships a
+// README.TXT beside its articles).
+func ignored(name string) bool {
+	if strings.HasPrefix(name, ".") {
+		return true
+	}
+	base := strings.ToUpper(strings.TrimSuffix(name, path.Ext(name)))
+	switch base {
+	case "README", "LICENSE", "LICENCE", "COPYING", "CHANGELOG", "NOTICE", "AUTHORS", "CONTRIBUTING":
+		return true
+	}
+	return false
+}
+
+func (w *walker) walkRoot(idx int, r Root) error {
+	if r.fsys != nil {
+		return w.walkFS(idx, r)
+	}
+	real, err := filepath.EvalSymlinks(r.dir)
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", r.dir, err)
+	}
+	real, err = filepath.Abs(real)
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", r.dir, err)
+	}
+	info, err := os.Stat(real)
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", r.dir, err)
+	}
+	if !info.IsDir() {
+		return fmt.Errorf("reading %s: not a directory", r.dir)
+	}
+	w.visited = map[string]bool{}
+	return w.walkDir(idx, r, real, real, "", 0)
+}
+
+// walkDir reads one directory. realDir is its resolved path on disk, rel its
+// path under the root as the user sees it.
+func (w *walker) walkDir(idx int, r Root, realRoot, realDir, rel string, depth int) error {
+	if w.stopped || w.ctx.Err() != nil {
+		return nil
+	}
+	w.visited[realDir] = true
+	entries, err := os.ReadDir(realDir)
+	if err != nil {
+		if rel == "" {
+			return fmt.Errorf("reading %s: %w", r.dir, err)
+		}
+		w.skip(r, rel, "cannot read folder: "+errReason(err))
+		// ReadDir returns what it could read before the error.
+	}
+	for _, e := range entries {
+		name := e.Name()
+		childRel := path.Join(rel, name)
+		childReal := filepath.Join(realDir, name)
+		mode := e.Type()
+		if ignored(name) {
+			if !mode.IsDir() {
+				w.rep.Ignored++
+			}
+			continue
+		}
+		if mode&fs.ModeSymlink != 0 {
+			target, err := filepath.EvalSymlinks(childReal)
+			if err != nil {
+				w.skip(r, childRel, "broken or looping symlink: "+errReason(err))
+				continue
+			}
+			if !within(realRoot, target) {
+				w.skip(r, childRel, "symlink leads out of the library folder")
+				continue
+			}
+			info, err := os.Stat(target)
+			if err != nil {
+				w.skip(r, childRel, "cannot stat symlink target: "+errReason(err))
+				continue
+			}
+			childReal, mode = target, info.Mode().Type()
+		}
+		switch {
+		case mode.IsDir():
+			if w.visited[childReal] {
+				w.skip(r, childRel, "symlink loop: folder already visited")
+				continue
+			}
+			if depth+1 > w.opts.MaxDepth {
+				w.skip(r, childRel, fmt.Sprintf("deeper than %d folders", w.opts.MaxDepth))
+				continue
+			}
+			if err := w.walkDir(idx, r, realRoot, childReal, childRel, depth+1); err != nil {
+				return err
+			}
+		case mode.IsRegular():
+			if formatFor(name) == nil {
+				w.rep.Ignored++
+				continue
+			}
+			p := childReal
+			w.emit(idx, childRel, func() (fs.File, error) { return openNonBlocking(p) })
+		default:
+			if formatFor(name) == nil {
+				w.rep.Ignored++
+				continue
+			}
+			// FIFOs, devices and sockets are never opened: reading one can
+			// block forever or have side effects.
+			w.skip(r, childRel, "not a regular file ("+fileKind(mode)+")")
+		}
+	}
+	return nil
+}
+
+func (w *walker) walkFS(idx int, r Root) error {
+	return fs.WalkDir(r.fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if w.stopped || w.ctx.Err() != nil {
+			return fs.SkipAll
+		}
+		if err != nil {
+			if p == "." {
+				return fmt.Errorf("reading %s: %w", r.Name, err)
+			}
+			w.skip(r, p, "cannot read: "+errReason(err))
+			return nil
+		}
+		if p == "." {
+			return nil
+		}
+		if ignored(d.Name()) {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			w.rep.Ignored++
+			return nil
+		}
+		if d.IsDir() {
+			if strings.Count(p, "/")+1 > w.opts.MaxDepth {
+				w.skip(r, p, fmt.Sprintf("deeper than %d folders", w.opts.MaxDepth))
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if formatFor(p) == nil {
+			w.rep.Ignored++
+			return nil
+		}
+		if !d.Type().IsRegular() {
+			w.skip(r, p, "not a regular file ("+fileKind(d.Type())+")")
+			return nil
+		}
+		fsys := r.fsys
+		w.emit(idx, p, func() (fs.File, error) { return fsys.Open(p) })
+		return nil
+	})
+}
+
+// within reports whether target is root or below it.
+func within(root, target string) bool {
+	rel, err := filepath.Rel(root, target)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
+}
+
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "a FIFO"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeCharDevice != 0:
+		return "a character device"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	case m&fs.ModeIrregular != 0:
+		return "an irregular file"
+	case m.IsDir():
+		return "a folder"
+	}
+	return "not a file"
+}
+
+// errReason is the part of an error worth showing next to a path that the
+// report already names.
+func errReason(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+// sortProblems orders a report's lists by path for stable output.
+func sortProblems(ps []Problem) {
+	sort.SliceStable(ps, func(i, j int) bool { return ps[i].Path < ps[j].Path })
+}

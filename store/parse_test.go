@@ -1,0 +1,142 @@
+package store
+
+import (
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// goldenArticle is what a golden file records of a parsed article.
+type goldenArticle struct {
+	Title, Source, Section, Author, Published, URL, Summary, Format string
+	Tags, Related                                                   []string
+	Words                                                           int
+	Body                                                            string
+	Warnings                                                        []string
+}
+
+// TestParseGolden parses every file under testdata/{text,markdown} and
+// compares the result with its .golden file (run with -update to refresh).
+func TestParseGolden(t *testing.T) {
+	files, _ := filepath.Glob("testdata/*/*")
+	n := 0
+	for _, path := range files {
+		if strings.HasSuffix(path, ".golden") {
+			continue
+		}
+		n++
+		t.Run(filepath.ToSlash(path), func(t *testing.T) {
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rel := filepath.ToSlash(strings.TrimPrefix(path, "testdata/"))
+			fm := formatFor(rel)
+			if fm == nil {
+				t.Fatalf("no format for %s", rel)
+			}
+			mod := time.Date(2020, 1, 2, 3, 4, 5, 0, time.UTC)
+			arts, warns, err := fm.parse(&sourceFile{relPath: rel, data: data, modTime: mod})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []goldenArticle
+			for _, a := range arts {
+				got = append(got, goldenArticle{
+					Title: a.Title, Source: a.Source, Section: a.Section, Author: a.Author,
+					Published: a.Published.UTC().Format(time.RFC3339), URL: a.URL, Summary: a.Summary,
+					Format: a.Format, Tags: a.Tags, Related: a.Related, Words: a.Words, Body: a.Body,
+					Warnings: warns,
+				})
+			}
+			out, _ := json.MarshalIndent(got, "", "  ")
+			golden := path + ".golden"
+			if *update {
+				if err := os.WriteFile(golden, append(out, '\n'), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test ./store -run TestParseGolden -update)", err)
+			}
+			if strings.TrimSpace(string(want)) != strings.TrimSpace(string(out)) {
+				t.Errorf("parse of %s differs from %s:\n%s", path, golden, out)
+			}
+		})
+	}
+	if n < 10 {
+		t.Fatalf("only %d golden inputs", n)
+	}
+}
+
+func TestSanitize(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"clean ascii", "hello\tworld\n", "hello\tworld\n"},
+		{"crlf", "a\r\nb\r\n", "a\nb\n"},
+		{"lone cr", "a\rb", "a\nb"},
+		{"escape and bell", "x\x1b]0;pwned\x07y", "x]0;pwnedy"},
+		{"csi clear", "\x1b[2Jtext", "[2Jtext"},
+		{"del and nul", "a\x7fb\x00c", "abc"},
+		{"c1 as utf-8", "a\u009b31mb\u0085c", "a31mbc"},
+		{"bidi overrides", "abc\u202edcba\u2066x\u2069", "abcdcbax"},
+		{"keeps unicode", "café ☕ 日本語", "café ☕ 日本語"},
+		{"invalid utf-8 marked", "a\xffb", "a\uFFFDb"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := sanitize(tt.in); got != tt.want {
+				t.Errorf("sanitize(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestDecodeText(t *testing.T) {
+	tests := []struct {
+		name string
+		in   []byte
+		want string
+	}{
+		{"latin-1 pound", []byte("cost \xa3300m"), "cost £300m"},
+		{"windows-1252 quotes", []byte("\x93quoted\x94 \x80"), "“quoted” €"},
+		{"bom stripped", []byte("\xef\xbb\xbfTitle\r\n\r\nBody"), "Title\n\nBody"},
+		{"utf-8 kept", []byte("naïve — ok"), "naïve — ok"},
+		{"undefined windows-1252 byte", []byte("a\x81b\xe9"), "a\uFFFDbé"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := decodeText(tt.in); got != tt.want {
+				t.Errorf("decodeText(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestIsHeadlineLike(t *testing.T) {
+	tests := []struct {
+		in   string
+		want bool
+	}{
+		{"Putin's shock plan to pull troops from Syria puts onus on Assad", true},
+		{"He said it would wait and see.", false},
+		{"Two words", false},
+		{"Charlton v Yeovil", false},
+		{"Half-Life 2 is out now for the PC", false},
+		{"Clark Boyd is technology correspondent for The World, a BBC World Service co-production", false},
+		{"lower case start of a line here", false},
+		{"A quote that ends in a quote mark”", false},
+		{"First line\nsecond line of it", false},
+	}
+	for _, tt := range tests {
+		if got := isHeadlineLike(tt.in); got != tt.want {
+			t.Errorf("isHeadlineLike(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,110 @@
+package store
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
+)
+
+// decodeText turns file bytes into clean UTF-8 text: a BOM is dropped, text
+// that is not valid UTF-8 is decoded as Windows-1252 (real corpora carry
+// Latin-1 bytes such as a raw 0xA3 pound sign), line endings become "\n",
+// and sanitize removes every control character a terminal could obey.
+func decodeText(b []byte) string {
+	b = trimBOM(b)
+	var s string
+	if utf8.Valid(b) {
+		s = string(b)
+	} else {
+		d, err := charmap.Windows1252.NewDecoder().Bytes(b)
+		if err != nil {
+			// The Windows-1252 decoder maps every byte, so this does not
+			// happen; keep the valid parts rather than lose the file.
+			s = strings.ToValidUTF8(string(b), "\uFFFD")
+		} else {
+			s = string(d)
+		}
+	}
+	return sanitize(s)
+}
+
+func trimBOM(b []byte) []byte {
+	if len(b) >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF {
+		return b[3:]
+	}
+	return b
+}
+
+// sanitize returns s as valid UTF-8 with CRLF and lone CR turned into "\n"
+// and without C0 controls (but "\n" and "\t"), DEL, C1 controls or bidi
+// overrides. It allocates only when something has to go.
+func sanitize(s string) string {
+	clean := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 && c != '\n' && c != '\t' || c == 0x7f {
+			clean = false
+			break
+		}
+		if c >= 0x80 {
+			clean = false // look closer below
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			switch {
+			case c == '\r':
+				b.WriteByte('\n')
+				if i < len(s) && s[i] == '\n' {
+					i++
+				}
+			case c < 0x20 && c != '\n' && c != '\t', c == 0x7f:
+				// dropped
+			default:
+				b.WriteByte(c)
+			}
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		if r == utf8.RuneError && size == 1 {
+			b.WriteRune(utf8.RuneError)
+			continue
+		}
+		if unsafeRune(r) {
+			continue
+		}
+		b.WriteString(s[i-size : i])
+	}
+	return b.String()
+}
+
+// unsafeRune reports the non-ASCII code points that must never reach a
+// terminal: C1 controls and the bidi overrides and isolates that can make
+// text display in an order other than the one it is stored in.
+func unsafeRune(r rune) bool {
+	switch {
+	case r >= 0x80 && r <= 0x9f:
+		return true
+	case r >= 0x202a && r <= 0x202e:
+		return true
+	case r >= 0x2066 && r <= 0x2069:
+		return true
+	}
+	return false
+}
+
+// oneLine collapses all runs of white space (including newlines) into single
+// spaces, for fields shown on one line: titles, authors, sources.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}

@@ -1,0 +1,210 @@
+package store
+
+import (
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// SortOrder is an order of the article list.
+type SortOrder int
+
+// The orders of the list, in the order the UI cycles through them.
+const (
+	ByDate   SortOrder = iota // newest first
+	ByTitle                   // A to Z, without case
+	BySource                  // A to Z, then newest first
+)
+
+// String names the order as the command line spells it.
+func (o SortOrder) String() string {
+	switch o {
+	case ByTitle:
+		return "title"
+	case BySource:
+		return "source"
+	}
+	return "date"
+}
+
+// ParseSortOrder reads "date", "title" or "source".
+func ParseSortOrder(s string) (SortOrder, error) {
+	switch strings.ToLower(s) {
+	case "date", "":
+		return ByDate, nil
+	case "title":
+		return ByTitle, nil
+	case "source":
+		return BySource, nil
+	}
+	return ByDate, fmt.Errorf("unknown sort %q (want date, title or source)", s)
+}
+
+// Store holds the library in memory: the articles, their sorted views and the
+// search index. It is built once per process and shared by every session; all
+// methods are safe for concurrent use.
+type Store struct {
+	mu     sync.RWMutex
+	byID   map[string]*Article
+	byPath map[string]*Article
+	sorted [3][]*Article // one view per SortOrder, built on demand
+}
+
+// New builds a Store from loaded articles.
+func New(arts []Article) *Store {
+	s := &Store{
+		byID:   make(map[string]*Article, len(arts)),
+		byPath: make(map[string]*Article, len(arts)),
+	}
+	all := make([]*Article, len(arts))
+	for i := range arts {
+		a := &arts[i]
+		all[i] = a
+		s.byID[a.ID] = a
+		s.byPath[pathKey(a.Root, a.Path)] = a
+	}
+	sortArticles(all, ByDate)
+	s.sorted[ByDate] = all
+	return s
+}
+
+func pathKey(root, rel string) string { return root + "\x00" + rel }
+
+// Len is the number of articles.
+func (s *Store) Len() int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return len(s.byID)
+}
+
+// Articles returns every article in the given order. The slice is shared:
+// callers must not modify it.
+func (s *Store) Articles(order SortOrder) []*Article {
+	s.mu.RLock()
+	v := s.sorted[order]
+	s.mu.RUnlock()
+	if v != nil {
+		return v
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.sorted[order] == nil {
+		v := append([]*Article(nil), s.sorted[ByDate]...)
+		sortArticles(v, order)
+		s.sorted[order] = v
+	}
+	return s.sorted[order]
+}
+
+// Get finds an article by its full ID.
+func (s *Store) Get(id string) (*Article, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	a, ok := s.byID[id]
+	return a, ok
+}
+
+// Find resolves what a user typed: a full ID, a unique ID prefix (at least
+// four characters), or a path, relative to a root or as given on disk.
+func (s *Store) Find(ref string) (*Article, error) {
+	ref = strings.TrimSpace(ref)
+	if ref == "" {
+		return nil, fmt.Errorf("no article named")
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if a, ok := s.byID[strings.ToLower(ref)]; ok {
+		return a, nil
+	}
+	if a := s.findPath(ref); a != nil {
+		return a, nil
+	}
+	if len(ref) >= 4 && isHex(ref) {
+		prefix := strings.ToLower(ref)
+		var found []*Article
+		for id, a := range s.byID {
+			if strings.HasPrefix(id, prefix) {
+				found = append(found, a)
+			}
+		}
+		switch len(found) {
+		case 1:
+			return found[0], nil
+		case 0:
+		default:
+			return nil, fmt.Errorf("%s matches %d articles; give more of the id", ref, len(found))
+		}
+	}
+	return nil, fmt.Errorf("no article with id or path %s", ref)
+}
+
+func (s *Store) findPath(ref string) *Article {
+	slashed := filepath.ToSlash(filepath.Clean(ref))
+	var match *Article
+	for _, a := range s.byID {
+		if a.Path == slashed {
+			if match != nil {
+				return nil // ambiguous across roots; an absolute path decides
+			}
+			match = a
+		}
+	}
+	if match != nil {
+		return match
+	}
+	abs, err := filepath.Abs(ref)
+	if err != nil {
+		return nil
+	}
+	for _, a := range s.byID {
+		if a.Root == "" {
+			continue
+		}
+		rootAbs, err := filepath.Abs(a.Root)
+		if err != nil {
+			continue
+		}
+		if filepath.Join(rootAbs, filepath.FromSlash(a.Path)) == abs {
+			return a
+		}
+	}
+	return nil
+}
+
+func isHex(s string) bool {
+	for _, c := range strings.ToLower(s) {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// sortArticles orders articles; ties fall back to the path so every run
+// lists the same library the same way.
+func sortArticles(v []*Article, order SortOrder) {
+	less := func(a, b *Article) bool {
+		switch order {
+		case ByTitle:
+			if c := strings.Compare(strings.ToLower(a.Title), strings.ToLower(b.Title)); c != 0 {
+				return c < 0
+			}
+		case BySource:
+			if c := strings.Compare(strings.ToLower(a.Source), strings.ToLower(b.Source)); c != 0 {
+				return c < 0
+			}
+			fallthrough
+		default:
+			if !a.Published.Equal(b.Published) {
+				return a.Published.After(b.Published)
+			}
+		}
+		if a.Root != b.Root {
+			return a.Root < b.Root
+		}
+		return a.Path < b.Path
+	}
+	sort.SliceStable(v, func(i, j int) bool { return less(v[i], v[j]) })
+}
