@@ -48,17 +48,17 @@ func TestLoadBadInput(t *testing.T) {
 	dir := t.TempDir()
 	outside := t.TempDir()
 	writeFiles(t, dir, map[string]string{
-		"good.txt":              "A good headline\n\nA paragraph.\n",
+		"good.txt":               "A good headline\n\nA paragraph.\n",
 		"world/europe/nested.md": "---\ntitle: Nested\n---\nBody.\n",
-		"binary.txt":            "looks like text\x00but is not",
-		"empty.txt":             "",
-		"blank.md":              " \n\t\n",
-		"big.txt":               strings.Repeat("x", 2048),
-		"broken.md":             "---\ntitle: [oops\n---\n# Still here\n\nBody.\n",
-		"README.TXT":            "about this folder",
-		".hidden.txt":           "hidden",
-		"notes.docx":            "unknown format",
-		"unreadable.txt":        "secret",
+		"binary.txt":             "looks like text\x00but is not",
+		"empty.txt":              "",
+		"blank.md":               " \n\t\n",
+		"big.txt":                strings.Repeat("x", 2048),
+		"broken.md":              "---\ntitle: [oops\n---\n# Still here\n\nBody.\n",
+		"README.TXT":             "about this folder",
+		".hidden.txt":            "hidden",
+		"notes.docx":             "unknown format",
+		"unreadable.txt":         "secret",
 	})
 	writeFiles(t, outside, map[string]string{"secret.txt": "Outside\n\nshould never load\n"})
 	must := func(err error) {
