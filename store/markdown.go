@@ -73,7 +73,11 @@ func splitFrontMatter(text string) (frontMatter, string, error) {
 	meta := frontMatter{}
 	var err error
 	if fence == "---" {
-		err = yaml.Unmarshal([]byte(raw), &meta)
+		if fast, ok := parseSimpleYAML(raw); ok {
+			meta = fast
+		} else {
+			err = yaml.Unmarshal([]byte(raw), &meta)
+		}
 	} else {
 		_, err = toml.Decode(raw, &meta)
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"golang.org/x/text/encoding/charmap"
 )
@@ -15,7 +16,9 @@ func decodeText(b []byte) string {
 	b = trimBOM(b)
 	var s string
 	if utf8.Valid(b) {
-		s = string(b)
+		// The loader hands over a buffer it never touches again, so the
+		// string can share it instead of copying every file once more.
+		s = unsafe.String(unsafe.SliceData(b), len(b))
 	} else {
 		d, err := charmap.Windows1252.NewDecoder().Bytes(b)
 		if err != nil {
@@ -38,26 +41,17 @@ func trimBOM(b []byte) []byte {
 
 // sanitize returns s as valid UTF-8 with CRLF and lone CR turned into "\n"
 // and without C0 controls (but "\n" and "\t"), DEL, C1 controls or bidi
-// overrides. It allocates only when something has to go.
+// overrides. Clean text, the common case, is returned as it is without
+// allocating: the first pass only looks.
 func sanitize(s string) string {
-	clean := true
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < 0x20 && c != '\n' && c != '\t' || c == 0x7f {
-			clean = false
-			break
-		}
-		if c >= 0x80 {
-			clean = false // look closer below
-			break
-		}
-	}
-	if clean {
+	first := firstUnclean(s)
+	if first < 0 {
 		return s
 	}
 	var b strings.Builder
 	b.Grow(len(s))
-	for i := 0; i < len(s); {
+	b.WriteString(s[:first])
+	for i := first; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			i++
@@ -86,6 +80,27 @@ func sanitize(s string) string {
 		b.WriteString(s[i-size : i])
 	}
 	return b.String()
+}
+
+// firstUnclean returns the offset of the first byte sanitize must change,
+// or -1 when s is clean.
+func firstUnclean(s string) int {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 && c != '\n' && c != '\t' || c == 0x7f {
+				return i
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || unsafeRune(r) {
+			return i
+		}
+		i += size
+	}
+	return -1
 }
 
 // unsafeRune reports the non-ASCII code points that must never reach a
