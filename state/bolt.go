@@ -6,11 +6,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 )
 
 // lockTimeout is how long an operation waits for another process's write to
@@ -104,13 +106,33 @@ func OpenOrFallback(path string) (Store, error) {
 	case path == "":
 		return NewMemory(), errors.New("no place for the state file (no home directory); marks won't be saved")
 	case errors.Is(err, ErrLocked):
-		return NewMemory(), fmt.Errorf("%w: %s stayed locked for over %s; marks won't be saved this session", ErrLocked, path, lockTimeout)
+		return NewMemory(), oneLine(fmt.Errorf("%w (waited %s); marks won't be saved this session", err, lockTimeout))
 	case errors.Is(err, ErrCorrupt):
-		return NewMemory(), fmt.Errorf("%w: %s is left untouched; marks won't be saved this session (move it away to start afresh): %v", ErrCorrupt, path, errors.Unwrap(err))
+		return NewMemory(), oneLine(fmt.Errorf("%w; it is left untouched and marks won't be saved this session (move it away to start afresh)", err))
 	default:
-		return NewMemory(), fmt.Errorf("cannot use state file %s (%v); marks won't be saved this session", path, err)
+		return NewMemory(), oneLine(fmt.Errorf("cannot use the state file: %w; marks won't be saved this session", err))
 	}
 }
+
+// oneLine keeps a warning to one line, as a status bar needs, even when a
+// cause (a bbolt panic value, say) spans several.
+func oneLine(err error) error {
+	msg := err.Error()
+	if !strings.ContainsAny(msg, "\r\n") {
+		return err
+	}
+	return &lineError{msg: strings.Join(strings.Fields(msg), " "), err: err}
+}
+
+// lineError is an error with a flattened message that still unwraps to the
+// original, so errors.Is keeps working on warnings.
+type lineError struct {
+	msg string
+	err error
+}
+
+func (e *lineError) Error() string { return e.msg }
+func (e *lineError) Unwrap() error { return e.err }
 
 // verify opens the file once and walks every page, so that a damaged file is
 // reported at start-up rather than half-way through a session.
@@ -170,17 +192,41 @@ func (s *boltStore) view(fn func(*bolt.Tx) error) (err error) {
 	return db.View(fn)
 }
 
-func (s *boltStore) openDB(readOnly bool) (db *bolt.DB, err error) {
-	// bbolt can panic on a damaged file while loading its freelist.
-	defer s.recoverCorrupt(&err)
-	db, err = bolt.Open(s.path, 0o600, &bolt.Options{Timeout: lockTimeout, ReadOnly: readOnly})
+func (s *boltStore) openDB(readOnly bool) (*bolt.DB, error) {
+	// bbolt can panic on a damaged file after it has taken the lock and
+	// mapped the file, and a panicking Open returns no DB to close. Keep the
+	// file so the recovery can unlock it explicitly: closing alone would not
+	// release the lock while the (leaked, read-only) mapping still refers to
+	// the file, and this process would hold it until it exits.
+	var file *os.File
+	openFile := func(name string, flag int, perm os.FileMode) (*os.File, error) {
+		f, err := os.OpenFile(name, flag, perm)
+		file = f
+		return f, err
+	}
+	var db *bolt.DB
+	err := func() (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				if file != nil {
+					unlockFile(file)
+					_ = file.Close()
+				}
+				err = fmt.Errorf("%w: %s: %v", ErrCorrupt, s.path, r)
+			}
+		}()
+		db, err = bolt.Open(s.path, 0o600, &bolt.Options{Timeout: lockTimeout, ReadOnly: readOnly, OpenFile: openFile})
+		return err
+	}()
 	switch {
 	case err == nil:
 		return db, nil
-	case errors.Is(err, bolt.ErrTimeout):
+	case errors.Is(err, ErrCorrupt):
+		return nil, err
+	case errors.Is(err, berrors.ErrTimeout):
 		return nil, fmt.Errorf("%w: %s", ErrLocked, s.path)
-	case errors.Is(err, bolt.ErrInvalid), errors.Is(err, bolt.ErrChecksum),
-		errors.Is(err, bolt.ErrVersionMismatch), errors.Is(err, bolt.ErrInvalidMapping):
+	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum),
+		errors.Is(err, berrors.ErrVersionMismatch), errors.Is(err, berrors.ErrInvalidMapping):
 		return nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, s.path, err)
 	default:
 		return nil, fmt.Errorf("opening state %s: %w", s.path, err)
