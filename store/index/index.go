@@ -1,0 +1,325 @@
+// Package index is Tidings' full-text search engine: an in-memory inverted
+// index over news articles with BM25 ranking, a forgiving query language,
+// snippets and highlighting.
+//
+// Words are folded (lower case, no diacritics, ß -> ss), stemmed with the
+// English Snowball stemmer, and indexed per field (title and body with
+// positions, for phrases; source, section, author and tags as metadata
+// values). Postings are delta- and varint-encoded in byte slices, one segment
+// per term per batch of added documents, so a 100,000-article library costs a
+// few bytes per word occurrence and building it allocates little.
+//
+// CJK text is indexed one rune per token (unigrams); phrase queries over those
+// positions match multi-character words.
+//
+// An Index is safe for concurrent use. Add tokenizes outside any lock and
+// merges each batch under a short write lock, so searches keep running while
+// articles are added or removed.
+package index
+
+import (
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// DocNum is an internal document number, assigned by Add in order and never
+// reused.
+type DocNum uint32
+
+// Doc is what the index needs of an article. The index keeps the Doc (its
+// strings share memory with the caller's) to build snippets.
+type Doc struct {
+	Title, Source, Section, Author string
+	Tags                           []string
+	Body                           string // Markdown or plain text
+	Published                      time.Time
+}
+
+// Index is an in-memory full-text index. The zero value is not usable; call
+// New.
+type Index struct {
+	addMu sync.Mutex // serialises Add, so DocNums are handed out in merge order
+
+	mu        sync.RWMutex
+	docs      []docInfo
+	live      int
+	terms     map[string]uint32 // stem -> term id
+	postings  []termPostings    // by term id
+	surfs     map[string]uint32 // folded surface form -> surface id
+	surfInfo  []surface         // by surface id
+	sorted    []uint32          // surface ids ordered by form, for prefix search
+	arenas    [][]byte          // encoded postings, one arena per merged batch
+	bodyLens  []uint32          // tokens per document body, dense for BM25's inner loop
+	titleLens []uint32
+	bodyLen   uint64 // token totals, for BM25's average field length
+	titleLen  uint64
+	meta      [4]metaField // source, section, author, tag
+	minTime   int64
+	maxTime   int64
+
+	scratch sync.Pool // *evalScratch, sized to the index
+}
+
+type docInfo struct {
+	doc       Doc
+	published int64     // Unix seconds; 0 when unknown
+	meta      [3]uint32 // value ids of source, section, author
+	tags      []uint32
+	deleted   bool
+}
+
+// termPostings holds the segments of one stemmed term in the title and body.
+type termPostings struct {
+	body, title     []segment
+	bodyDF, titleDF uint32
+	surfaces        []uint32 // surface forms with this stem, for snippets
+}
+
+// surface is one folded word form. exact postings are kept only for forms
+// that differ from their stem; for the others the tf flag in the stem's
+// postings says whether the document has the form itself.
+type surface struct {
+	form   string
+	term   uint32
+	isStem bool
+	exact  []segment
+	df     uint32
+}
+
+// segment is the postings of one term in one merged batch. Documents are
+// varint deltas from base, each followed by varint(tf<<1 | hasStemForm);
+// positions are per document tf varint deltas, in a separate stream so
+// that queries without phrases never read them.
+type segment struct {
+	base, last DocNum
+	n          uint32 // documents
+	arena      uint32
+	off        uint32 // docs stream at arenas[arena][off:off+docLen]
+	docLen     uint32
+	posLen     uint32 // positions follow the docs stream
+}
+
+// metaField is a dictionary of folded metadata values.
+type metaField struct {
+	ids    map[string]uint32
+	values []string // folded words joined by spaces
+}
+
+func (m *metaField) id(v string) uint32 {
+	f := Fold(v)
+	if id, ok := m.ids[f]; ok {
+		return id
+	}
+	id := uint32(len(m.values))
+	m.ids[f] = id
+	m.values = append(m.values, f)
+	return id
+}
+
+const (
+	metaSource = iota
+	metaSection
+	metaAuthor
+	metaTag
+)
+
+// New returns an empty index.
+func New() *Index {
+	ix := &Index{
+		terms: make(map[string]uint32),
+		surfs: make(map[string]uint32),
+	}
+	for i := range ix.meta {
+		ix.meta[i].ids = make(map[string]uint32)
+	}
+	return ix
+}
+
+// Len returns the number of live (added and not removed) documents.
+func (ix *Index) Len() int {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.live
+}
+
+// Doc returns the document n as added, and whether it is live.
+func (ix *Index) Doc(n DocNum) (Doc, bool) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if int(n) >= len(ix.docs) || ix.docs[n].deleted {
+		return Doc{}, false
+	}
+	return ix.docs[n].doc, true
+}
+
+// Remove tombstones document n: it no longer matches any query. Its postings
+// stay (they are skipped) until the index is rebuilt; removing an unknown or
+// removed document does nothing.
+func (ix *Index) Remove(n DocNum) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if int(n) < len(ix.docs) && !ix.docs[n].deleted {
+		ix.docs[n].deleted = true
+		ix.docs[n].doc = Doc{} // let the article's text be collected
+		ix.live--
+	}
+}
+
+// batchDocs is how many documents one worker tokenizes before its postings are
+// packed and merged: big enough that a term has few segments, small enough
+// that a write lock is held for milliseconds and both cores stay busy.
+const batchDocs = 4096
+
+// Add indexes docs and returns their numbers, in order. Big batches are
+// tokenized by runtime.GOMAXPROCS workers; each batch is merged under a short
+// write lock, so concurrent searches see the documents appear batch by batch.
+func (ix *Index) Add(docs ...Doc) []DocNum {
+	if len(docs) == 0 {
+		return nil
+	}
+	ix.addMu.Lock()
+	defer ix.addMu.Unlock()
+	ix.mu.RLock()
+	first := DocNum(len(ix.docs))
+	ix.mu.RUnlock()
+	nums := make([]DocNum, len(docs))
+	for i := range nums {
+		nums[i] = first + DocNum(i)
+	}
+	size := batchDocs
+	workers := runtime.GOMAXPROCS(0)
+	if len(docs) < size*workers {
+		size = max(64, (len(docs)+workers-1)/workers)
+	}
+	nb := (len(docs) + size - 1) / size
+	workers = min(workers, nb)
+	results := make([]chan *batch, nb)
+	for i := range results {
+		results[i] = make(chan *batch, 1)
+	}
+	// Workers claim batches in order; a worker waits for no one, while the
+	// merge below consumes batches in order so postings stay sorted.
+	var next sync.Mutex
+	claimed := 0
+	for range workers {
+		go func() {
+			t := newTokenizer()
+			for {
+				next.Lock()
+				b := claimed
+				claimed++
+				next.Unlock()
+				if b >= nb {
+					return
+				}
+				lo, hi := b*size, min((b+1)*size, len(docs))
+				results[b] <- t.batch(docs[lo:hi], first+DocNum(lo))
+			}
+		}()
+	}
+	for _, ch := range results {
+		ix.merge(<-ch)
+	}
+	return nums
+}
+
+// merge adds one tokenized batch to the index under the write lock.
+func (ix *Index) merge(b *batch) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	arena := uint32(len(ix.arenas))
+	ix.arenas = append(ix.arenas, b.arena)
+	for i := range b.docs {
+		d := &b.docs[i]
+		di := docInfo{
+			doc:       d.doc,
+			published: d.published,
+		}
+		di.meta[metaSource] = ix.meta[metaSource].id(d.doc.Source)
+		di.meta[metaSection] = ix.meta[metaSection].id(d.doc.Section)
+		di.meta[metaAuthor] = ix.meta[metaAuthor].id(d.doc.Author)
+		for _, t := range d.doc.Tags {
+			di.tags = append(di.tags, ix.meta[metaTag].id(t))
+		}
+		if di.published != 0 {
+			if ix.minTime == 0 || di.published < ix.minTime {
+				ix.minTime = di.published
+			}
+			ix.maxTime = max(ix.maxTime, di.published)
+		}
+		ix.bodyLen += uint64(d.bodyLen)
+		ix.titleLen += uint64(d.titleLen)
+		ix.docs = append(ix.docs, di)
+		ix.bodyLens = append(ix.bodyLens, d.bodyLen)
+		ix.titleLens = append(ix.titleLens, d.titleLen)
+		ix.live++
+	}
+	termIDs := make([]uint32, len(b.terms))
+	for i := range b.terms {
+		bt := &b.terms[i]
+		id, ok := ix.terms[bt.stem]
+		if !ok {
+			id = uint32(len(ix.postings))
+			ix.terms[bt.stem] = id
+			ix.postings = append(ix.postings, termPostings{})
+		}
+		termIDs[i] = id
+		tp := &ix.postings[id]
+		if bt.body.n > 0 {
+			bt.body.arena = arena
+			tp.body = append(tp.body, bt.body)
+			tp.bodyDF += bt.body.n
+		}
+		if bt.title.n > 0 {
+			bt.title.arena = arena
+			tp.title = append(tp.title, bt.title)
+			tp.titleDF += bt.title.n
+		}
+	}
+	var fresh []uint32
+	for i := range b.surfs {
+		bs := &b.surfs[i]
+		id, ok := ix.surfs[bs.form]
+		if !ok {
+			id = uint32(len(ix.surfInfo))
+			ix.surfs[bs.form] = id
+			term := termIDs[bs.term]
+			ix.surfInfo = append(ix.surfInfo, surface{form: bs.form, term: term, isStem: bs.isStem})
+			ix.postings[term].surfaces = append(ix.postings[term].surfaces, id)
+			fresh = append(fresh, id)
+		}
+		s := &ix.surfInfo[id]
+		s.df += bs.df
+		if bs.exact.n > 0 {
+			bs.exact.arena = arena
+			s.exact = append(s.exact, bs.exact)
+		}
+	}
+	if len(fresh) > 0 {
+		ix.sorted = mergeSorted(ix.sorted, fresh, func(a, b uint32) int {
+			return strings.Compare(ix.surfInfo[a].form, ix.surfInfo[b].form)
+		})
+	}
+}
+
+// mergeSorted sorts fresh and merges it into sorted, which is kept in order
+// so that prefix search is a binary search.
+func mergeSorted(sorted, fresh []uint32, cmp func(a, b uint32) int) []uint32 {
+	slices.SortFunc(fresh, cmp)
+	out := make([]uint32, 0, len(sorted)+len(fresh))
+	i, j := 0, 0
+	for i < len(sorted) && j < len(fresh) {
+		if cmp(sorted[i], fresh[j]) <= 0 {
+			out = append(out, sorted[i])
+			i++
+		} else {
+			out = append(out, fresh[j])
+			j++
+		}
+	}
+	out = append(out, sorted[i:]...)
+	return append(out, fresh[j:]...)
+}

@@ -1,0 +1,283 @@
+package index
+
+import (
+	"fmt"
+	"os"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestTokenize(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"Hello, World!", []string{"hello", "world"}},
+		{"Russia’s pull-out don't", []string{"russia's", "pull", "out", "don't"}},
+		{"Café Straße ÉLAN naïve", []string{"cafe", "strasse", "elan", "naive"}},
+		{"Su-34 250,000", []string{"su", "34", "250", "000"}},
+		{"东京 news", []string{"东", "京", "news"}},
+		{"'quoted' it's", []string{"quoted", "it's"}},
+		{"ﬁnance Ｆｕｌｌ", []string{"finance", "full"}},
+		{"", nil},
+	}
+	for _, tt := range tests {
+		if got := foldWords(tt.in); !slices.Equal(got, tt.want) {
+			t.Errorf("foldWords(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestStem(t *testing.T) {
+	for _, w := range []string{"withdraw", "withdrawal", "withdrawing", "withdraws"} {
+		if got := stem(w); got != "withdraw" {
+			t.Errorf("stem(%q) = %q", w, got)
+		}
+	}
+	if stem("the") != "the" || stem("2016") != "2016" {
+		t.Error("stop words and numbers must stay as they are")
+	}
+}
+
+func TestParseQuery(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"peace talks", "peace talks"},
+		{"peace talks ", "peace talks "},
+		{`"Peace Talks"`, `"peace talks"`},
+		{"-sport", "-sport"},
+		{`-"peace talks" syria`, `-"peace talks" syria`},
+		{"a OR b c", "a OR b c"},
+		{"OR a", "or a"},
+		{"a OR", "a or"},
+		{"title:Withdrawal", "title:withdrawal"},
+		{`source:"BBC News"`, `source:"bbc news"`},
+		{"section:World/Europe", `section:"world europe"`},
+		{"after:2020-01-02 before:2021-01-01", "after:2020-01-02 before:2021-01-01"},
+		{"after:2020-13-01", `"after 2020 13 01"`},
+		{"title:", "title "},
+		{"is:read peace", "is:read peace"},
+		{`"unclosed quote`, "unclosed quote"},
+		{"- lone", "lone"},
+		{"pull-out", `"pull out"`},
+		{"Café", "cafe"},
+		{"foo:bar", `"foo bar"`},
+	}
+	for _, tt := range tests {
+		q := ParseQuery(tt.in)
+		if got := q.String(); got != tt.want {
+			t.Errorf("ParseQuery(%q).String() = %q, want %q", tt.in, got, tt.want)
+		}
+		if q2 := ParseQuery(q.String()); !reflect.DeepEqual(q, q2) {
+			t.Errorf("ParseQuery(%q) not idempotent: %#v vs %#v", tt.in, q, q2)
+		}
+	}
+	if s := ParseQuery("is:read is:Starred x").States(); !slices.Equal(s, []string{"read", "starred"}) {
+		t.Errorf("States = %q", s)
+	}
+	if !ParseQuery("  ").IsEmpty() || ParseQuery("x").IsEmpty() {
+		t.Error("IsEmpty")
+	}
+	long := strings.Repeat("word ", 200)
+	if n := len([]rune(ParseQuery(long).String())); n > MaxQueryRunes {
+		t.Errorf("normalised query has %d runes", n)
+	}
+}
+
+const seedTitle = "Russia Begins Syria Withdrawal as Peace Talks Enter Second Day"
+
+const seedBody = `Russian warplanes continued bombing in Syria and “fewer than 10” departed the region following President Vladimir Putin’s stunning announcement that his forces had accomplished their mission and a partial withdrawal had begun, Pentagon officials said.
+
+A temporary ceasefire between Assad’s forces and opponents in the country introduced on February 27 has largely held.
+
+The statement came a day after Putin announced the withdrawal of most of the Russian forces from Syria, timing his move to coincide with the resumption of Syria peace talks in Geneva.`
+
+func fixture(t testing.TB) (*Index, DocNum) {
+	ix := New()
+	day := time.Date(2016, 3, 15, 0, 0, 0, 0, time.UTC)
+	nums := ix.Add(
+		Doc{Title: seedTitle, Source: "BBC News", Section: "world/europe", Author: "Jane Smith", Tags: []string{"Syria", "diplomacy"}, Body: seedBody, Published: day},
+		Doc{Title: "Football season opens", Source: "Sport Today", Section: "sport", Tags: []string{"football"}, Body: "The **season** opens with a match in Syria's capital? No: in London. Withdrawing players.", Published: day.AddDate(1, 0, 0)},
+		Doc{Title: "Markets rally", Source: "Financial Chronicle", Section: "business", Body: "## Markets\n\nShares rose as *investors* cheered [the talks](https://example.com/peace) on trade.", Published: day.AddDate(-1, 0, 0)},
+		Doc{Title: "Syria aid talks", Source: "Le Monde", Section: "world", Author: "Élodie Dupré", Body: "Aid agencies discussed Syria without any reference to Moscow.", Published: day.AddDate(0, 1, 0)},
+	)
+	return ix, nums[0]
+}
+
+func docs(r Results) []DocNum {
+	var out []DocNum
+	for _, h := range r.Hits {
+		out = append(out, h.Doc)
+	}
+	return out
+}
+
+func TestSearchOperators(t *testing.T) {
+	ix, seed := fixture(t)
+	tests := []struct {
+		q    string
+		want []DocNum // in rank order when len > 1 and ordered
+		any  bool     // order does not matter
+	}{
+		{q: `"peace talks"`, want: []DocNum{seed}},
+		{q: `title:withdrawal`, want: []DocNum{seed}},
+		{q: `ceasefir`, want: []DocNum{seed}},
+		{q: `ceasef `, want: nil},
+		{q: `withdrawing `, want: []DocNum{seed, 1}},
+		{q: `syria -russia `, want: []DocNum{3, 1}, any: true},
+		{q: `syria -"peace talks" `, want: []DocNum{1, 3}, any: true},
+		{q: `source:bbc`, want: []DocNum{seed}},
+		{q: `source:"BBC NEWS"`, want: []DocNum{seed}},
+		{q: `section:world`, want: []DocNum{seed, 3}, any: true},
+		{q: `section:europe`, want: []DocNum{seed}},
+		{q: `author:elodie`, want: []DocNum{3}},
+		{q: `tag:football`, want: []DocNum{1}},
+		{q: `after:2016-03-15 before:2017-01-01`, want: []DocNum{3, seed}},
+		{q: `before:2016-03-15`, want: []DocNum{2}},
+		{q: `-football`, want: []DocNum{3, seed, 2}},
+		{q: `markets OR football `, want: []DocNum{1, 2}, any: true},
+		{q: `(markets OR football) season `, want: []DocNum{1}},
+		{q: `markets OR football season `, want: []DocNum{1}},
+		{q: `talks source:"le monde" `, want: []DocNum{3}},
+		{q: `talks OR source:"sport today" shares `, want: []DocNum{2}},
+		{q: `is:read`, want: []DocNum{1, 3, seed, 2}},
+		{q: `https `, want: nil},
+		{q: `moscow `, want: []DocNum{3}},
+		{q: `"syria peace" OR "markets rally" `, want: []DocNum{seed, 2}, any: true},
+	}
+	for _, tt := range tests {
+		r := ix.Search(ParseQuery(tt.q), SearchOptions{Limit: 10})
+		got := docs(r)
+		want := tt.want
+		if tt.any {
+			slices.Sort(got)
+			want = slices.Clone(want)
+			slices.Sort(want)
+		}
+		if !slices.Equal(got, want) || r.Total != len(want) {
+			t.Errorf("%q: got %v (total %d), want %v", tt.q, got, r.Total, want)
+		}
+	}
+	if r := ix.Search(Query{}, SearchOptions{}); r.Total != ix.Len() {
+		t.Errorf("empty query total %d, want %d", r.Total, ix.Len())
+	}
+	r := ix.Search(ParseQuery("syria"), SearchOptions{Limit: 10, Filter: func(d DocNum) bool { return d != seed }})
+	if slices.Contains(docs(r), seed) {
+		t.Error("Filter ignored")
+	}
+}
+
+func TestRanking(t *testing.T) {
+	ix := New()
+	now := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	ix.Add(
+		Doc{Title: "Other news", Body: "The withdrawal of troops. Filler text about other things entirely.", Published: now},
+		Doc{Title: "Withdrawal of troops", Body: "Filler text about other things entirely.", Published: now},
+		Doc{Title: "Other news", Body: "The withdrawing of troops. Filler text about other things entirely.", Published: now},
+		Doc{Title: "Other news", Body: "The withdrawal of troops. Filler text about other things entirely.", Published: now.AddDate(1, 0, 0)},
+	)
+	got := docs(ix.Search(ParseQuery("withdrawal "), SearchOptions{Limit: 10}))
+	// Title boost first, then exact form, newer first among equals, stemmed form last.
+	if want := []DocNum{1, 3, 0, 2}; !slices.Equal(got, want) {
+		t.Errorf("ranking %v, want %v", got, want)
+	}
+	got = docs(ix.Search(ParseQuery("withdrawing "), SearchOptions{Limit: 10}))
+	// The title match still leads; the exact form beats the stemmed ones.
+	if want := []DocNum{1, 2, 3, 0}; !slices.Equal(got, want) {
+		t.Errorf("exact form not boosted: %v, want %v", got, want)
+	}
+}
+
+func TestRemove(t *testing.T) {
+	ix, seed := fixture(t)
+	ix.Remove(seed)
+	ix.Remove(seed)
+	if ix.Len() != 3 {
+		t.Fatalf("Len %d", ix.Len())
+	}
+	if r := ix.Search(ParseQuery(`"peace talks"`), SearchOptions{}); r.Total != 0 {
+		t.Errorf("removed doc found: %v", docs(r))
+	}
+	if r := ix.Search(Query{}, SearchOptions{}); r.Total != 3 {
+		t.Errorf("empty query total %d", r.Total)
+	}
+}
+
+func TestSnippet(t *testing.T) {
+	ix, seed := fixture(t)
+	r := ix.Search(ParseQuery(`ceasefire `), SearchOptions{Limit: 1, SnippetRunes: 60})
+	if len(r.Hits) != 1 || r.Hits[0].Doc != seed {
+		t.Fatalf("hits %v", docs(r))
+	}
+	h := r.Hits[0]
+	if len([]rune(h.Snippet)) > 62 || len(h.Spans) != 1 || h.Snippet[h.Spans[0].Start:h.Spans[0].End] != "ceasefire" {
+		t.Errorf("snippet %q spans %v", h.Snippet, h.Spans)
+	}
+	r = ix.Search(ParseQuery(`talks trade `), SearchOptions{Limit: 1})
+	h = r.Hits[0]
+	if strings.ContainsAny(h.Snippet, "*[]#") || strings.Contains(h.Snippet, "https") {
+		t.Errorf("markdown left in snippet %q", h.Snippet)
+	}
+	var words []string
+	for _, s := range h.Spans {
+		words = append(words, h.Snippet[s.Start:s.End])
+	}
+	if !slices.Equal(words, []string{"talks", "trade"}) {
+		t.Errorf("spans %q in %q", words, h.Snippet)
+	}
+	// Title fallback.
+	r = ix.Search(ParseQuery(`title:rally `), SearchOptions{Limit: 1})
+	if h := r.Hits[0]; h.Snippet != "Markets rally" || h.Spans[0] != (Span{8, 13}) {
+		t.Errorf("title snippet %q %v", h.Snippet, h.Spans)
+	}
+}
+
+func TestHighlight(t *testing.T) {
+	text := "Withdrawing troops; the WITHDRAWAL began. Peace talks, peace and talks."
+	got := ParseQuery(`withdrawal "peace talks" `).Highlight(text)
+	var words []string
+	for _, s := range got {
+		words = append(words, text[s.Start:s.End])
+	}
+	if want := []string{"Withdrawing", "WITHDRAWAL", "Peace talks"}; !slices.Equal(words, want) {
+		t.Errorf("Highlight = %q, want %q", words, want)
+	}
+	if ParseQuery("-x is:read").Highlight(text) != nil {
+		t.Error("no positive words must highlight nothing")
+	}
+}
+
+func TestConcurrentSearchAndAdd(t *testing.T) {
+	ix, _ := fixture(t)
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	for g := range 4 {
+		wg.Go(func() {
+			q := ParseQuery([]string{"syria", `"peace talks"`, "withdr", "-sport"}[g])
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				ix.Search(q, SearchOptions{Limit: 5})
+			}
+		})
+	}
+	for i := range 200 {
+		nums := ix.Add(Doc{Title: fmt.Sprintf("Syria update %d", i), Body: "peace talks resume " + strings.Repeat("word ", i%50)})
+		if i%3 == 0 {
+			ix.Remove(nums[0])
+		}
+	}
+	close(stop)
+	wg.Wait()
+	if ix.Len() != 4+200-67 {
+		t.Errorf("Len %d", ix.Len())
+	}
+}
+
+func TestMain(m *testing.M) { os.Exit(m.Run()) }

@@ -1,0 +1,283 @@
+package index
+
+import (
+	"container/heap"
+	"slices"
+)
+
+// Search returns the documents matching q, best first, with snippets for the
+// returned hits. An empty query (or one with only exclusions and filters)
+// matches every live document; by relevance those come newest first, and
+// Total is then Len minus what was excluded or filtered.
+func (ix *Index) Search(q Query, opts SearchOptions) Results {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	n := len(ix.docs)
+	if n == 0 || ix.live == 0 {
+		return Results{}
+	}
+	sc := ix.getScratch(n)
+	defer ix.putScratch(sc)
+	e := &eval{ix: ix, sc: sc, n: float64(ix.live),
+		avgBody: float64(ix.bodyLen) / float64(n), avgTitle: float64(ix.titleLen) / float64(n)}
+
+	var scoring, preds, negs []group
+	for _, g := range q.groups {
+		switch {
+		case g.neg:
+			negs = append(negs, g)
+		case g.textOnly():
+			scoring = append(scoring, g)
+		default:
+			preds = append(preds, g)
+		}
+	}
+	var negPreds []group
+	for _, g := range negs {
+		if g.textOnly() {
+			e.neg = true
+			e.atom(g.atoms[0])
+		} else {
+			negPreds = append(negPreds, g)
+		}
+	}
+	e.neg = false
+	slices.SortStableFunc(scoring, func(a, b group) int {
+		ca, cb := ix.cost(a), ix.cost(b)
+		switch {
+		case ca < cb:
+			return -1
+		case ca > cb:
+			return 1
+		}
+		return 0
+	})
+	for gi, g := range scoring {
+		e.gi = uint8(gi)
+		for _, a := range g.atoms {
+			e.atom(a)
+		}
+		if gi == 0 {
+			if len(sc.touched) == 0 {
+				return Results{}
+			}
+			if len(sc.touched) < n/8 {
+				for _, d := range sc.touched {
+					sc.blocks[d>>blockShift]++
+				}
+				e.narrow = true
+			}
+		}
+	}
+	// Mixed groups ("peace OR source:bbc") need their text atoms' documents.
+	mixed := make([]map[DocNum]float32, len(preds))
+	for i, g := range preds {
+		for _, a := range g.atoms {
+			if a.field == FieldAny || a.field == FieldTitle {
+				if mixed[i] == nil {
+					mixed[i] = map[DocNum]float32{}
+				}
+				ix.collect(e, a, mixed[i])
+			}
+		}
+	}
+	predMatch := make([]predicate, len(preds))
+	for i, g := range preds {
+		predMatch[i] = ix.predicate(g)
+	}
+	negMatch := make([]predicate, len(negPreds))
+	for i, g := range negPreds {
+		negMatch[i] = ix.predicate(g)
+	}
+
+	span := float64(ix.maxTime - ix.minTime)
+	top := &hitHeap{order: opts.Sort}
+	limit := opts.Limit
+	total := 0
+	consider := func(d DocNum, score float32) {
+		di := &ix.docs[d]
+		if di.deleted || sc.excl[d>>6]&(1<<(d&63)) != 0 {
+			return
+		}
+		for i := range predMatch {
+			ok := predMatch[i](d)
+			if !ok && mixed[i] != nil {
+				if s, hit := mixed[i][d]; hit {
+					ok = true
+					score += s
+				}
+			}
+			if !ok {
+				return
+			}
+		}
+		for i := range negMatch {
+			if negMatch[i](d) {
+				return
+			}
+		}
+		if opts.Filter != nil && !opts.Filter(d) {
+			return
+		}
+		total++
+		s := float64(score)
+		if span > 0 && di.published != 0 {
+			s *= 1 + recencyBoost*float64(di.published-ix.minTime)/span
+		}
+		h := scored{doc: d, score: s, published: di.published}
+		if limit <= 0 || top.Len() < limit {
+			heap.Push(top, h)
+		} else if top.less(top.items[0], h) {
+			top.items[0] = h
+			heap.Fix(top, 0)
+		}
+	}
+	if len(scoring) > 0 {
+		want := uint8(len(scoring))
+		for _, d := range sc.touched {
+			if sc.cnt[d] == want {
+				consider(DocNum(d), sc.score[d])
+			}
+		}
+	} else {
+		for d := range n {
+			consider(DocNum(d), 0)
+		}
+	}
+	hits := make([]scored, top.Len())
+	for i := len(hits) - 1; i >= 0; i-- {
+		hits[i] = heap.Pop(top).(scored)
+	}
+	res := Results{Total: total, Hits: make([]Hit, len(hits))}
+	sn := ix.newSnippeter(q, opts.SnippetRunes)
+	for i, h := range hits {
+		doc := &ix.docs[h.doc].doc
+		text, spans := sn.snippet(doc.Title, doc.Body)
+		res.Hits[i] = Hit{Doc: h.doc, Score: h.score, Snippet: text, Spans: spans}
+	}
+	return res
+}
+
+// collect evaluates a text atom into m, outside the AND counting.
+func (ix *Index) collect(parent *eval, a atom, m map[DocNum]float32) {
+	sc := &evalScratch{score: make([]float32, len(ix.docs)), cnt: make([]uint8, len(ix.docs))}
+	e := &eval{ix: ix, sc: sc, n: parent.n, avgBody: parent.avgBody, avgTitle: parent.avgTitle}
+	e.atom(a)
+	for _, d := range sc.touched {
+		m[DocNum(d)] += sc.score[d]
+	}
+}
+
+type predicate func(DocNum) bool
+
+// predicate builds the test for a group with metadata or date atoms.
+func (ix *Index) predicate(g group) predicate {
+	var tests []predicate
+	for _, a := range g.atoms {
+		switch {
+		case a.field == fieldAfter:
+			t := a.date
+			tests = append(tests, func(d DocNum) bool { p := ix.docs[d].published; return p != 0 && p >= t })
+		case a.field == fieldBefore:
+			t := a.date
+			tests = append(tests, func(d DocNum) bool { p := ix.docs[d].published; return p != 0 && p < t })
+		case a.field.keyword():
+			mf := int(a.field - FieldSource)
+			ok := make([]bool, len(ix.meta[mf].values))
+			for i, v := range ix.meta[mf].values {
+				ok[i] = valueMatches(v, a.words)
+			}
+			if a.field == FieldTag {
+				tests = append(tests, func(d DocNum) bool {
+					for _, t := range ix.docs[d].tags {
+						if ok[t] {
+							return true
+						}
+					}
+					return false
+				})
+			} else {
+				tests = append(tests, func(d DocNum) bool { return ok[ix.docs[d].meta[mf]] })
+			}
+		}
+	}
+	return func(d DocNum) bool {
+		for _, t := range tests {
+			if t(d) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// valueMatches reports whether the folded words occur as consecutive whole
+// words of the folded value: source:bbc matches "bbc news", section:world
+// matches "world europe" (folded from "world/europe").
+func valueMatches(value string, words []string) bool {
+	vw := splitSpaces(value)
+	for i := 0; i+len(words) <= len(vw); i++ {
+		if slices.Equal(vw[i:i+len(words)], words) {
+			return true
+		}
+	}
+	return false
+}
+
+func splitSpaces(s string) []string {
+	var out []string
+	start := 0
+	for i := 0; i <= len(s); i++ {
+		if i == len(s) || s[i] == ' ' {
+			if i > start {
+				out = append(out, s[start:i])
+			}
+			start = i + 1
+		}
+	}
+	return out
+}
+
+type scored struct {
+	doc       DocNum
+	score     float64
+	published int64
+}
+
+// hitHeap is a min-heap on rank: its root is the worst hit kept.
+type hitHeap struct {
+	items []scored
+	order SortOrder
+}
+
+// less reports whether a ranks below b.
+func (h *hitHeap) less(a, b scored) bool {
+	switch h.order {
+	case SortNewest:
+		if a.published != b.published {
+			return a.published < b.published
+		}
+	case SortOldest:
+		if a.published != b.published {
+			return a.published > b.published
+		}
+	default:
+		if a.score != b.score {
+			return a.score < b.score
+		}
+		if a.published != b.published {
+			return a.published < b.published
+		}
+	}
+	return a.doc > b.doc
+}
+
+func (h *hitHeap) Len() int           { return len(h.items) }
+func (h *hitHeap) Less(i, j int) bool { return h.less(h.items[i], h.items[j]) }
+func (h *hitHeap) Swap(i, j int)      { h.items[i], h.items[j] = h.items[j], h.items[i] }
+func (h *hitHeap) Push(x any)         { h.items = append(h.items, x.(scored)) }
+func (h *hitHeap) Pop() any {
+	x := h.items[len(h.items)-1]
+	h.items = h.items[:len(h.items)-1]
+	return x
+}

@@ -1,0 +1,448 @@
+package index
+
+import (
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// defaultSnippetRunes is the snippet length when SearchOptions leaves it 0.
+const defaultSnippetRunes = 160
+
+// maxSnippetMatches bounds the matches considered for the best window.
+const maxSnippetMatches = 256
+
+// matcher recognises, token by token, the words of a query's positive atoms.
+// Each distinct stem or prefix is a key; phrases are key sequences.
+type matcher struct {
+	surfaces map[string]int // index mode: every indexed form of a query stem
+	stems    map[string]int // text mode: stem -> key
+	cache    map[string]int // text mode: form -> key or -1, stems each word once
+	prefixes []string
+	prefKeys []int
+	singles  []bool // by key: matches on its own, not only inside a phrase
+	phrases  [][]int
+	nkeys    int
+	first    [256]bool // first bytes of possible matches: most tokens are rejected here
+	anyFirst bool      // a non-ASCII first byte is possible
+}
+
+func newMatcher(q Query, ix *Index) *matcher {
+	m := &matcher{stems: map[string]int{}}
+	if ix != nil {
+		m.surfaces = map[string]int{}
+	} else {
+		m.cache = map[string]int{}
+	}
+	keyOf := func(w string) int {
+		st := stem(w)
+		if k, ok := m.stems[st]; ok {
+			return k
+		}
+		k := m.nkeys
+		m.nkeys++
+		m.stems[st] = k
+		m.singles = append(m.singles, false)
+		m.mark(st)
+		if ix != nil {
+			m.surfaces[w] = k
+			if id, ok := ix.terms[st]; ok {
+				for _, sid := range ix.postings[id].surfaces {
+					m.surfaces[ix.surfInfo[sid].form] = k
+					m.mark(ix.surfInfo[sid].form)
+				}
+			}
+		}
+		m.mark(w)
+		return k
+	}
+	for _, g := range q.groups {
+		if g.neg {
+			continue
+		}
+		for _, a := range g.atoms {
+			if a.field != FieldAny && a.field != FieldTitle {
+				continue
+			}
+			switch {
+			case a.prefix:
+				m.prefixes = append(m.prefixes, a.words[0])
+				m.prefKeys = append(m.prefKeys, m.nkeys)
+				m.singles = append(m.singles, true)
+				m.nkeys++
+				m.mark(a.words[0])
+			case len(a.words) == 1:
+				m.singles[keyOf(a.words[0])] = true
+			default:
+				seq := make([]int, len(a.words))
+				for i, w := range a.words {
+					seq[i] = keyOf(w)
+				}
+				m.phrases = append(m.phrases, seq)
+			}
+		}
+	}
+	return m
+}
+
+func (m *matcher) mark(w string) {
+	if w == "" {
+		return
+	}
+	m.first[w[0]] = true
+	if w[0] >= utf8.RuneSelf {
+		m.anyFirst = true
+	}
+}
+
+// key returns the key a folded token matches, or -1.
+func (m *matcher) key(tok string) int {
+	if !m.first[tok[0]] {
+		return -1
+	}
+	for i, p := range m.prefixes {
+		if strings.HasPrefix(tok, p) {
+			return m.prefKeys[i]
+		}
+	}
+	if m.surfaces != nil {
+		if k, ok := m.surfaces[tok]; ok {
+			return k
+		}
+		if m.cache == nil {
+			return -1 // every indexed form is known; an unknown one cannot match
+		}
+	}
+	if k, ok := m.cache[tok]; ok {
+		return k
+	}
+	k, ok := m.stems[stem(tok)]
+	if !ok {
+		k = -1
+	}
+	m.cache[strings.Clone(tok)] = k
+	return k
+}
+
+type tokMatch struct {
+	start, end int
+	key        int
+}
+
+// spans turns matched tokens (all tokens of the text, -1 for no match) into
+// highlight spans: single words, and whole phrases where their words follow
+// each other.
+func (m *matcher) spans(toks []tokMatch) []Span {
+	var out []Span
+	for i, t := range toks {
+		if t.key < 0 {
+			continue
+		}
+		if m.singles[t.key] {
+			out = append(out, Span{t.start, t.end})
+		}
+		for _, ph := range m.phrases {
+			if i+len(ph) > len(toks) {
+				continue
+			}
+			ok := true
+			for j, k := range ph {
+				ok = ok && toks[i+j].key == k
+			}
+			if ok {
+				out = append(out, Span{t.start, toks[i+len(ph)-1].end})
+			}
+		}
+	}
+	return mergeSpans(out)
+}
+
+func mergeSpans(s []Span) []Span {
+	if len(s) < 2 {
+		return s
+	}
+	slices.SortFunc(s, func(a, b Span) int { return a.Start - b.Start })
+	out := s[:1]
+	for _, x := range s[1:] {
+		last := &out[len(out)-1]
+		if x.Start <= last.End {
+			last.End = max(last.End, x.End)
+		} else {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// Highlight returns the byte spans of text where the query's positive words
+// and phrases occur, compared folded and stemmed (a search for "withdrawal"
+// highlights "Withdrawing"). Spans are sorted and do not overlap; the reader
+// uses them to highlight and to jump between matches.
+func (q Query) Highlight(text string) []Span {
+	m := newMatcher(q, nil)
+	if m.nkeys == 0 {
+		return nil
+	}
+	var toks []tokMatch
+	var buf []byte
+	tokenize(text, &buf, func(s, e int, f string) {
+		toks = append(toks, tokMatch{s, e, m.key(f)})
+	})
+	return m.spans(toks)
+}
+
+type snippeter struct {
+	m     *matcher
+	runes int
+	buf   []byte
+}
+
+func (ix *Index) newSnippeter(q Query, runes int) *snippeter {
+	if runes <= 0 {
+		runes = defaultSnippetRunes
+	}
+	return &snippeter{m: newMatcher(q, ix), runes: runes}
+}
+
+// snippet picks the window of the body with the most distinct query words and
+// renders it as plain text; without a body match it falls back to the title.
+func (sn *snippeter) snippet(title, body string) (string, []Span) {
+	m := sn.m
+	if m.nkeys == 0 {
+		text, _ := renderPlain(body, 0, sn.runes, nil)
+		return text, nil
+	}
+	toks := sn.bodyMatches(body)
+	if len(toks) == 0 {
+		var tt []tokMatch
+		tokenize(title, &sn.buf, func(s, e int, f string) { tt = append(tt, tokMatch{s, e, m.key(f)}) })
+		return title, m.spans(tt)
+	}
+	// Best window: most distinct keys, then most matches, earliest first.
+	width := sn.runes // bytes ~ runes for the text we index; refined while rendering
+	best, bestD, bestN := 0, -1, -1
+	seen := make([]bool, m.nkeys)
+	for i := range toks {
+		clear(seen)
+		d, n := 0, 0
+		for j := i; j < len(toks) && toks[j].end-toks[i].start <= width*3/4; j++ {
+			if k := toks[j].key; k >= 0 {
+				n++
+				if !seen[k] {
+					seen[k] = true
+					d++
+				}
+			}
+		}
+		if d > bestD || d == bestD && n > bestN {
+			best, bestD, bestN = i, d, n
+		}
+	}
+	// Start a little before the match, at a word start.
+	start := toks[best].start
+	for back := 0; start > 0 && back < sn.runes/5; back++ {
+		_, sz := utf8.DecodeLastRuneInString(body[:start])
+		start -= sz
+	}
+	if start > 0 {
+		if sp := strings.IndexAny(body[start:toks[best].start], " \n\t"); sp >= 0 {
+			start += sp + 1
+		} else {
+			start = toks[best].start
+		}
+	}
+	var ms []tokMatch
+	for _, t := range toks {
+		if t.start >= start {
+			ms = append(ms, t)
+		}
+	}
+	text, mapped := renderPlain(body, start, sn.runes, ms)
+	// Spans for words, then phrases, in output coordinates.
+	out := make([]tokMatch, 0, len(mapped))
+	for i, t := range ms {
+		if mapped[i].Start >= 0 {
+			out = append(out, tokMatch{mapped[i].Start, mapped[i].End, t.key})
+		} else if i > 0 && mapped[i-1].Start >= 0 {
+			break
+		}
+	}
+	return text, m.spans(out)
+}
+
+// bodyMatches tokenizes the body (skipping link targets) and returns its
+// tokens that match, plus the tokens right after them so phrases can be
+// recognised; it stops once a window holding every key has been seen.
+func (sn *snippeter) bodyMatches(body string) []tokMatch {
+	m := sn.m
+	var toks []tokMatch
+	seen := make([]int, m.nkeys) // last byte offset each key was seen at
+	for i := range seen {
+		seen[i] = -1 << 30
+	}
+	prevMatched := false
+	done := false
+	emit := func(s, e int, f string) {
+		if done {
+			return
+		}
+		k := -1
+		if m.first[f[0]] || f[0] >= utf8.RuneSelf && m.anyFirst {
+			k = m.key(f)
+		}
+		if k < 0 && !prevMatched {
+			return
+		}
+		prevMatched = k >= 0
+		toks = append(toks, tokMatch{s, e, k})
+		if k >= 0 {
+			seen[k] = s
+			all := true
+			for _, at := range seen {
+				all = all && s-at < sn.runes/2
+			}
+			if all || len(toks) >= maxSnippetMatches {
+				done = true
+			}
+		}
+	}
+	rest := body
+	off := 0
+	for !done {
+		i := strings.Index(rest, "](")
+		j := -1
+		if i >= 0 {
+			j = strings.IndexByte(rest[i:], ')')
+		}
+		if i < 0 || j < 0 {
+			tokenizeAt(rest, off, &sn.buf, emit)
+			break
+		}
+		tokenizeAt(rest[:i], off, &sn.buf, emit)
+		off += i + j + 1
+		rest = rest[i+j+1:]
+	}
+	// Trailing non-matching tokens only served phrase detection.
+	for len(toks) > 0 && toks[len(toks)-1].key < 0 {
+		toks = toks[:len(toks)-1]
+	}
+	return toks
+}
+
+func tokenizeAt(s string, off int, buf *[]byte, fn func(s, e int, f string)) {
+	tokenize(s, buf, func(a, b int, f string) { fn(a+off, b+off, f) })
+}
+
+// renderPlain renders body from byte start as plain text of at most runes
+// runes, cut at a word boundary, with "…" where text was cut, dropping cheap
+// Markdown syntax (headings, emphasis, list markers, link targets, code
+// ticks). It returns, for each match, its span in the output, or -1s when
+// the match fell outside.
+func renderPlain(body string, start, runes int, ms []tokMatch) (string, []Span) {
+	var out []byte
+	mapped := make([]Span, len(ms))
+	for i := range mapped {
+		mapped[i] = Span{-1, -1}
+	}
+	if start > 0 {
+		out = append(out, "…"...)
+	}
+	mi := 0
+	n := 0
+	lineStart := start == 0 || body[start-1] == '\n'
+	space := false
+	i := start
+	lastWordEnd := -1 // output length at the last word boundary
+	cut := false
+	for i < len(body) {
+		if mi < len(ms) && i == ms[mi].start {
+			mapped[mi].Start = len(out)
+			if space && len(out) > 0 {
+				mapped[mi].Start++
+			}
+		}
+		c := body[i]
+		if lineStart {
+			// Skip block markers at line start.
+			j := i
+			for j < len(body) && (body[j] == ' ' || body[j] == '#' || body[j] == '>') {
+				j++
+			}
+			if j+1 < len(body) && (body[j] == '-' || body[j] == '*' || body[j] == '+') && body[j+1] == ' ' {
+				j += 2
+			}
+			lineStart = false
+			if j > i {
+				space = len(out) > 0
+				i = j
+				continue
+			}
+		}
+		switch {
+		case c == '\n':
+			lineStart = true
+			space = len(out) > 0
+			i++
+			continue
+		case c == ' ' || c == '\t' || c == '\r':
+			space = len(out) > 0
+			i++
+			continue
+		case c == '*' || c == '`' || c == '[' || c == '_' && (i == 0 || !isWordByte(body[i-1]) || i+1 >= len(body) || !isWordByte(body[i+1])):
+			i++
+			continue
+		case c == '!' && i+1 < len(body) && body[i+1] == '[':
+			i++
+			continue
+		case c == ']' && i+1 < len(body) && body[i+1] == '(':
+			if j := strings.IndexByte(body[i:], ')'); j > 0 && strings.IndexByte(body[i:i+j], ' ') < 0 {
+				i += j + 1
+				continue
+			}
+		}
+		if space {
+			if n+1 >= runes {
+				cut = true
+				break
+			}
+			lastWordEnd = len(out)
+			out = append(out, ' ')
+			n++
+			space = false
+		}
+		if n >= runes {
+			cut = true
+			break
+		}
+		_, sz := utf8.DecodeRuneInString(body[i:])
+		out = append(out, body[i:i+sz]...)
+		n++
+		i += sz
+		if mi < len(ms) && i == ms[mi].end {
+			mapped[mi].End = len(out)
+			mi++
+		}
+		for mi < len(ms) && ms[mi].start < i && mapped[mi].End < 0 && ms[mi].end <= i {
+			mi++ // a match whose start was inside skipped syntax
+		}
+	}
+	if cut {
+		if lastWordEnd > 0 {
+			out = out[:lastWordEnd]
+		}
+		out = append(out, "…"...)
+		for k := range mapped {
+			if mapped[k].End < 0 || mapped[k].End > len(out)-len("…") {
+				mapped[k] = Span{-1, -1}
+			}
+		}
+	}
+	for k := range mapped {
+		if mapped[k].End < 0 {
+			mapped[k] = Span{-1, -1}
+		}
+	}
+	return string(out), mapped
+}
+
+func isWordByte(c byte) bool { return c < utf8.RuneSelf && asciiWord[c] || c >= utf8.RuneSelf }
