@@ -7,6 +7,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"time"
+
+	"github.com/tidings-app/tidings/store/index"
 )
 
 // Article is one news article, whatever file it came from. Articles are
@@ -31,6 +33,8 @@ type Article struct {
 	Root      string   // the root's display name (a directory, or "built-in")
 	Format    string   // parser name: "text", "markdown", …
 	Words     int
+
+	doc index.DocNum // its number in the Store's index
 }
 
 // ReadingMinutes estimates reading time at 200 words a minute, at least 1.

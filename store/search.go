@@ -1,12 +1,13 @@
 package store
 
 import (
-	"strings"
 	"time"
+
+	"github.com/tidings-app/tidings/store/index"
 )
 
 // Span is a byte range [Start, End) to highlight.
-type Span struct{ Start, End int }
+type Span = index.Span
 
 // Hit is one search result.
 type Hit struct {
@@ -20,7 +21,8 @@ type Hit struct {
 type SearchOptions struct {
 	Limit int // at most this many hits; 0 means 50
 	// Filter, when set, keeps only the articles it accepts; the UI and the
-	// command line use it for the reading-state operators (is:read, …).
+	// command line use it for the reading-state operators (is:read, …). It
+	// must not call the Store.
 	Filter func(*Article) bool
 }
 
@@ -29,52 +31,45 @@ type Results struct {
 	Hits  []Hit
 	Total int // all matching articles, not only the first Limit
 	Took  time.Duration
+	Query index.Query
 }
 
-// Search runs a query. TEMPORARY scaffolding until store/index lands: a
-// case-insensitive scan of titles and bodies for every word.
+// Search runs a query in the query language of package index: terms,
+// "phrases", -exclusions, OR, fields, dates; the last word matches as a
+// prefix. An empty query matches every article, newest first.
 func (s *Store) Search(query string, opts SearchOptions) Results {
+	return s.SearchQuery(index.ParseQuery(query), opts)
+}
+
+// SearchQuery runs a parsed query; see Search.
+func (s *Store) SearchQuery(q index.Query, opts SearchOptions) Results {
 	start := time.Now()
 	if opts.Limit <= 0 {
 		opts.Limit = 50
 	}
-	words := strings.Fields(strings.ToLower(query))
-	var res Results
-	for _, a := range s.Articles(ByDate) {
-		text := strings.ToLower(a.Title + "\n" + a.Body)
-		ok := true
-		for _, w := range words {
-			if !strings.Contains(text, w) {
-				ok = false
-				break
-			}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	docs := s.docs
+	// Articles being added by a live update are in the index a moment
+	// before they are in docs; the bounds check hides them until then.
+	filter := func(n index.DocNum) bool {
+		if int(n) >= len(docs) || docs[n] == nil {
+			return false
 		}
-		if !ok || opts.Filter != nil && !opts.Filter(a) {
-			continue
-		}
-		res.Total++
-		if len(res.Hits) < opts.Limit {
-			res.Hits = append(res.Hits, Hit{Article: a, Score: 1, Snippet: a.Summary})
-		}
+		return opts.Filter == nil || opts.Filter(docs[n])
+	}
+	r := s.ix.Search(q, index.SearchOptions{Limit: opts.Limit, Filter: filter})
+	res := Results{Total: r.Total, Query: q, Hits: make([]Hit, len(r.Hits))}
+	for i, h := range r.Hits {
+		res.Hits[i] = Hit{Article: docs[h.Doc], Score: h.Score, Snippet: h.Snippet, Spans: h.Spans}
 	}
 	res.Took = time.Since(start)
 	return res
 }
 
-// Highlight returns the byte spans in text where the query's terms match, for
-// the reader to highlight and to jump between with n/N.
+// Highlight returns the byte spans in text where the query's words and
+// phrases match (folded and stemmed), for the reader to highlight and to
+// jump between with n/N.
 func Highlight(query, text string) []Span {
-	var spans []Span
-	lower := strings.ToLower(text)
-	for _, w := range strings.Fields(strings.ToLower(query)) {
-		for i := 0; ; {
-			j := strings.Index(lower[i:], w)
-			if j < 0 {
-				break
-			}
-			spans = append(spans, Span{i + j, i + j + len(w)})
-			i += j + len(w)
-		}
-	}
-	return spans
+	return index.ParseQuery(query).Highlight(text)
 }

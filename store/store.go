@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/tidings-app/tidings/store/index"
 )
 
 // SortOrder is an order of the article list.
@@ -44,30 +46,57 @@ func ParseSortOrder(s string) (SortOrder, error) {
 
 // Store holds the library in memory: the articles, their sorted views and the
 // search index. It is built once per process and shared by every session; all
-// methods are safe for concurrent use.
+// methods are safe for concurrent use, and the library can change underneath
+// (live reload) without blocking readers for long: sorted views are replaced,
+// never modified, so a slice a caller holds stays valid.
 type Store struct {
-	mu     sync.RWMutex
-	byID   map[string]*Article
-	byPath map[string]*Article
-	sorted [3][]*Article // one view per SortOrder, built on demand
+	mu      sync.RWMutex
+	ix      *index.Index
+	docs    []*Article // by index.DocNum; nil once removed
+	byID    map[string]*Article
+	byFile  map[string][]*Article // by pathKey(root, path)
+	sorted  [3][]*Article         // one view per SortOrder; nil until asked for
+	arrived map[string]bool       // ids added after the first load
+	version uint64
+	subs    map[chan struct{}]struct{}
 }
 
-// New builds a Store from loaded articles.
+// New builds a Store from loaded articles and indexes them (in parallel).
 func New(arts []Article) *Store {
 	s := &Store{
-		byID:   make(map[string]*Article, len(arts)),
-		byPath: make(map[string]*Article, len(arts)),
+		ix:      index.New(),
+		byID:    make(map[string]*Article, len(arts)),
+		byFile:  make(map[string][]*Article, len(arts)),
+		arrived: map[string]bool{},
+		subs:    map[chan struct{}]struct{}{},
 	}
 	all := make([]*Article, len(arts))
 	for i := range arts {
-		a := &arts[i]
-		all[i] = a
+		all[i] = &arts[i]
+	}
+	nums := s.ix.Add(indexDocs(all)...)
+	s.docs = make([]*Article, len(all))
+	for i, a := range all {
+		a.doc = nums[i]
+		s.docs[nums[i]] = a
 		s.byID[a.ID] = a
-		s.byPath[pathKey(a.Root, a.Path)] = a
+		k := pathKey(a.Root, a.Path)
+		s.byFile[k] = append(s.byFile[k], a)
 	}
 	sortArticles(all, ByDate)
 	s.sorted[ByDate] = all
 	return s
+}
+
+func indexDocs(arts []*Article) []index.Doc {
+	docs := make([]index.Doc, len(arts))
+	for i, a := range arts {
+		docs[i] = index.Doc{
+			Title: a.Title, Source: a.Source, Section: a.Section, Author: a.Author,
+			Tags: a.Tags, Body: a.Body, Published: a.Published,
+		}
+	}
+	return docs
 }
 
 func pathKey(root, rel string) string { return root + "\x00" + rel }
@@ -77,6 +106,13 @@ func (s *Store) Len() int {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return len(s.byID)
+}
+
+// Version counts changes to the library; it grows with every live update.
+func (s *Store) Version() uint64 {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.version
 }
 
 // Articles returns every article in the given order. The slice is shared:
