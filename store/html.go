@@ -163,7 +163,7 @@ func decodeHTML(b []byte) string {
 // pageMeta is what a page says about itself in <head>.
 type pageMeta struct {
 	titleTag, title, siteName, url, author, description string
-	dates, tags                                          []string
+	dates, tags                                         []string
 }
 
 // readPageMeta reads the <title>, the canonical link and the meta tags

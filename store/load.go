@@ -162,19 +162,12 @@ func Load(ctx context.Context, roots []Root, opts Options) (*Store, *Report, err
 		for _, warn := range res.warnings {
 			rep.Warnings = append(rep.Warnings, Problem{name, warn})
 		}
-		for k := range res.articles {
-			a := &res.articles[k]
-			a.Root = roots[j.root].Name
-			item := ""
-			if len(res.articles) > 1 {
-				item = a.ID // multi-article parsers put their item key here
-			}
-			a.ID = makeID("", a.Path, item)
+		for _, a := range identify(res.articles, roots[j.root].Name, j.relPath) {
 			if seen[a.ID] { // same relative path under two roots
-				a.ID = makeID(a.Root, a.Path, item)
+				a.ID = makeID(a.Root, a.Path, a.ID)
 			}
 			seen[a.ID] = true
-			arts = append(arts, *a)
+			arts = append(arts, a)
 		}
 	}
 	sortProblems(rep.Skipped)
@@ -187,6 +180,22 @@ func Load(ctx context.Context, roots []Root, opts Options) (*Store, *Report, err
 	rep.Articles = st.Len()
 	rep.Total = time.Since(start)
 	return st, rep, nil
+}
+
+// identify sets the root and the stable id of the articles parsed from one
+// file. Parsers of files holding several articles put each item's own key
+// (a GUID, a link, a line number) in ID; it is hashed with the path.
+func identify(arts []Article, root, rel string) []Article {
+	for k := range arts {
+		a := &arts[k]
+		a.Root = root
+		item := ""
+		if len(arts) > 1 || a.ID != "" {
+			item = a.ID
+		}
+		a.ID = makeID("", rel, item)
+	}
+	return arts
 }
 
 func (o Options) withDefaults() Options {
