@@ -129,7 +129,7 @@ func (t *tokenizer) field(n DocNum, text string, title bool) uint32 {
 	t.docTerms = t.docTerms[:0]
 	t.docSurfs = t.docSurfs[:0]
 	var pos uint32
-	emit := func(_, _ int, folded string) {
+	emit := func(_, _ int, folded string) bool {
 		sid := t.lookup(folded)
 		s := &t.surf[sid]
 		if s.gen != t.gen {
@@ -161,6 +161,7 @@ func (t *tokenizer) field(n DocNum, text string, title bool) uint32 {
 			t.docSurfs = append(t.docSurfs, sid)
 		}
 		pos++
+		return true
 	}
 	if title {
 		tokenize(text, &t.buf, emit)

@@ -150,8 +150,16 @@ func (ix *Index) Search(q Query, opts SearchOptions) Results {
 	}
 	res := Results{Total: total, Hits: make([]Hit, len(hits))}
 	sn := ix.newSnippeter(q, opts.SnippetRunes)
-	for i, h := range hits {
+	order := make([]int, len(hits))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return int(hits[a].doc) - int(hits[b].doc) })
+	curs := make([]cursor, sn.m.nkeys)
+	for _, i := range order {
+		h := hits[i]
 		doc := &ix.docs[h.doc].doc
+		sn.locate(ix, curs, h.doc)
 		text, spans := sn.snippet(doc.Title, doc.Body)
 		res.Hits[i] = Hit{Doc: h.doc, Score: h.score, Snippet: text, Spans: spans}
 	}

@@ -23,6 +23,8 @@ type matcher struct {
 	singles  []bool // by key: matches on its own, not only inside a phrase
 	phrases  [][]int
 	nkeys    int
+	keyTerms []int64   // index mode: term id of each stem key, -1 for prefixes and unknown stems
+	present  []bool    // per hit: keys whose term the body has (from the postings)
 	first    [256]bool // first bytes of possible matches: most tokens are rejected here
 	anyFirst bool      // a non-ASCII first byte is possible
 }
@@ -43,10 +45,12 @@ func newMatcher(q Query, ix *Index) *matcher {
 		m.nkeys++
 		m.stems[st] = k
 		m.singles = append(m.singles, false)
+		m.keyTerms = append(m.keyTerms, -1)
 		m.mark(st)
 		if ix != nil {
 			m.surfaces[w] = k
 			if id, ok := ix.terms[st]; ok {
+				m.keyTerms[k] = int64(id)
 				for _, sid := range ix.postings[id].surfaces {
 					m.surfaces[ix.surfInfo[sid].form] = k
 					m.mark(ix.surfInfo[sid].form)
@@ -69,6 +73,7 @@ func newMatcher(q Query, ix *Index) *matcher {
 				m.prefixes = append(m.prefixes, a.words[0])
 				m.prefKeys = append(m.prefKeys, m.nkeys)
 				m.singles = append(m.singles, true)
+				m.keyTerms = append(m.keyTerms, -1)
 				m.nkeys++
 				m.mark(a.words[0])
 			case len(a.words) == 1:
@@ -185,8 +190,9 @@ func (q Query) Highlight(text string) []Span {
 	}
 	var toks []tokMatch
 	var buf []byte
-	tokenize(text, &buf, func(s, e int, f string) {
+	tokenize(text, &buf, func(s, e int, f string) bool {
 		toks = append(toks, tokMatch{s, e, m.key(f)})
+		return true
 	})
 	return m.spans(toks)
 }
@@ -212,10 +218,13 @@ func (sn *snippeter) snippet(title, body string) (string, []Span) {
 		text, _ := renderPlain(body, 0, sn.runes, nil)
 		return text, nil
 	}
-	toks := sn.bodyMatches(body)
+	var toks []tokMatch
+	if sn.bodyHasMatch() {
+		toks = sn.bodyMatches(body)
+	}
 	if len(toks) == 0 {
 		var tt []tokMatch
-		tokenize(title, &sn.buf, func(s, e int, f string) { tt = append(tt, tokMatch{s, e, m.key(f)}) })
+		tokenize(title, &sn.buf, func(s, e int, f string) bool { tt = append(tt, tokMatch{s, e, m.key(f)}); return true })
 		return title, m.spans(tt)
 	}
 	// Best window: most distinct keys, then most matches, earliest first.
@@ -281,30 +290,38 @@ func (sn *snippeter) bodyMatches(body string) []tokMatch {
 		seen[i] = -1 << 30
 	}
 	prevMatched := false
-	done := false
-	emit := func(s, e int, f string) {
+	done, last := false, false
+	emit := func(s, e int, f string) bool {
 		if done {
-			return
+			return false
 		}
 		k := -1
 		if m.first[f[0]] || f[0] >= utf8.RuneSelf && m.anyFirst {
 			k = m.key(f)
 		}
 		if k < 0 && !prevMatched {
-			return
+			return !last
+		}
+		if last {
+			toks = append(toks, tokMatch{s, e, k})
+			done = true
+			return false
 		}
 		prevMatched = k >= 0
 		toks = append(toks, tokMatch{s, e, k})
 		if k >= 0 {
 			seen[k] = s
 			all := true
-			for _, at := range seen {
-				all = all && s-at < sn.runes/2
+			for key, at := range seen {
+				all = all && (s-at < sn.runes/2 || m.present != nil && !m.present[key])
 			}
 			if all || len(toks) >= maxSnippetMatches {
-				done = true
+				// Phrases get one more token, to see one ending here.
+				done = len(toks) >= maxSnippetMatches || len(m.phrases) == 0
+				last = !done
 			}
 		}
+		return !done
 	}
 	rest := body
 	off := 0
@@ -329,8 +346,40 @@ func (sn *snippeter) bodyMatches(body string) []tokMatch {
 	return toks
 }
 
-func tokenizeAt(s string, off int, buf *[]byte, fn func(s, e int, f string)) {
-	tokenize(s, buf, func(a, b int, f string) { fn(a+off, b+off, f) })
+// bodyHasMatch reports whether the postings say the current document's body
+// may hold a query word; scanning a 4 KB body that matched only by its title
+// would dominate the search time.
+func (sn *snippeter) bodyHasMatch() bool {
+	if sn.m.present == nil {
+		return true
+	}
+	for k, p := range sn.m.present {
+		if p || sn.m.keyTerms[k] < 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// locate fills present for document d. Hits are visited in document order,
+// so each key's cursor only moves forward.
+func (sn *snippeter) locate(ix *Index, curs []cursor, d DocNum) {
+	m := sn.m
+	if m.present == nil {
+		m.present = make([]bool, m.nkeys)
+		for k, id := range m.keyTerms {
+			if id >= 0 {
+				curs[k] = cursor{ix: ix, segs: ix.postings[id].body}
+			}
+		}
+	}
+	for k, id := range m.keyTerms {
+		m.present[k] = id >= 0 && curs[k].seek(d) && curs[k].doc == d
+	}
+}
+
+func tokenizeAt(s string, off int, buf *[]byte, fn func(s, e int, f string) bool) {
+	tokenize(s, buf, func(a, b int, f string) bool { return fn(a+off, b+off, f) })
 }
 
 // renderPlain renders body from byte start as plain text of at most runes

@@ -42,13 +42,13 @@ func isWordRune(r rune) bool {
 
 func isApostrophe(r rune) bool { return r == '\'' || r == '’' }
 
-// tokenize calls fn for every word of s with its byte range in s and its
+// tokenize calls fn for every word of s, until fn returns false, with its byte range in s and its
 // folded form (lower case, no diacritics). folded is only valid during the
 // call: it may point into buf, which tokenize reuses so that the common ASCII
 // path allocates nothing. Words are runs of letters, digits and combining
 // marks with apostrophes allowed inside ("don't", "Russia’s"); CJK runes are
 // single-rune tokens.
-func tokenize(s string, buf *[]byte, fn func(start, end int, folded string)) {
+func tokenize(s string, buf *[]byte, fn func(start, end int, folded string) bool) {
 	i := 0
 	for i < len(s) {
 		c := s[i]
@@ -94,9 +94,11 @@ func tokenize(s string, buf *[]byte, fn func(start, end int, folded string)) {
 					b = append(b, c)
 				}
 				*buf = b
-				fn(start, j, unsafeString(b))
-			} else {
-				fn(start, j, w)
+				if !fn(start, j, unsafeString(b)) {
+					return
+				}
+			} else if !fn(start, j, w) {
+				return
 			}
 			i = j
 			continue
@@ -105,10 +107,14 @@ func tokenize(s string, buf *[]byte, fn func(start, end int, folded string)) {
 		switch {
 		case isCJK(r):
 			*buf = foldRunes((*buf)[:0], s[i:i+n])
-			fn(i, i+n, unsafeString(*buf))
+			if !fn(i, i+n, unsafeString(*buf)) {
+				return
+			}
 			i += n
 		case isWordRune(r):
-			i = slowToken(s, i, buf, fn)
+			if i = slowToken(s, i, buf, fn); i < 0 {
+				return
+			}
 		default:
 			i += n
 		}
@@ -116,8 +122,8 @@ func tokenize(s string, buf *[]byte, fn func(start, end int, folded string)) {
 }
 
 // slowToken scans a word containing non-ASCII runes from start, emits it and
-// returns where it ends.
-func slowToken(s string, start int, buf *[]byte, fn func(start, end int, folded string)) int {
+// returns where it ends, or -1 when fn asked to stop.
+func slowToken(s string, start int, buf *[]byte, fn func(start, end int, folded string) bool) int {
 	j := start
 	for j < len(s) {
 		r, n := utf8.DecodeRuneInString(s[j:])
@@ -138,8 +144,8 @@ func slowToken(s string, start int, buf *[]byte, fn func(start, end int, folded 
 		break
 	}
 	*buf = foldRunes((*buf)[:0], s[start:j])
-	if len(*buf) > 0 {
-		fn(start, j, unsafeString(*buf))
+	if len(*buf) > 0 && !fn(start, j, unsafeString(*buf)) {
+		return -1
 	}
 	return j
 }
@@ -196,11 +202,12 @@ func foldRunes(dst []byte, w string) []byte {
 func Fold(s string) string {
 	var out []byte
 	var buf []byte
-	tokenize(s, &buf, func(_, _ int, f string) {
+	tokenize(s, &buf, func(_, _ int, f string) bool {
 		if len(out) > 0 {
 			out = append(out, ' ')
 		}
 		out = append(out, f...)
+		return true
 	})
 	return string(out)
 }
@@ -209,7 +216,7 @@ func Fold(s string) string {
 func foldWords(s string) []string {
 	var out []string
 	var buf []byte
-	tokenize(s, &buf, func(_, _ int, f string) { out = append(out, string([]byte(f))) })
+	tokenize(s, &buf, func(_, _ int, f string) bool { out = append(out, string([]byte(f))); return true })
 	return out
 }
 
