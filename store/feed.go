@@ -13,6 +13,8 @@ import (
 
 	"github.com/JohannesKaufmann/html-to-markdown/v2/converter"
 	"github.com/mmcdole/gofeed"
+	"github.com/mmcdole/gofeed/atom"
+	jsonfeed "github.com/mmcdole/gofeed/json"
 	"golang.org/x/net/html/charset"
 )
 
@@ -62,7 +64,9 @@ func gofeedParse(text string) (feed *gofeed.Feed, err error) {
 			feed, err = nil, fmt.Errorf("feed parser failed: %v", r)
 		}
 	}()
-	feed, err = gofeed.NewParser().ParseString(text)
+	p := gofeed.NewParser()
+	p.KeepOriginalFeed = true // Atom and JSON Feed say which content is text
+	feed, err = p.ParseString(text)
 	if err != nil {
 		return nil, fmt.Errorf("feed does not parse: %s", cutRunes(oneLine(err.Error()), 200))
 	}
@@ -110,18 +114,26 @@ func feedArticles(f *sourceFile, feed *gofeed.Feed) ([]Article, []string, error)
 		}
 
 		content, desc := strings.TrimSpace(it.Content), strings.TrimSpace(it.Description)
-		body, err := feedBody(conv, firstNonEmpty(content, desc), base)
+		kind := declaredKinds(feed, i)
+		raw, rawKind := content, kind.content
+		if raw == "" {
+			raw, rawKind = desc, kind.summary
+		}
+		body, err := feedBody(conv, raw, rawKind, base)
 		if err != nil {
 			warnings = append(warnings, fmt.Sprintf("item %d: %v", n, err))
 		}
 		if content != "" && desc != "" {
-			sum, _ := feedBody(conv, desc, base)
-			a.Summary = firstParagraph(sum, 300)
+			sum, _ := feedBody(conv, desc, kind.summary, base)
+			a.Summary = summaryOf(sum)
 		}
 		if it.Image != nil {
 			body = withLeadImage(body, webURL(it.Image.URL, base, false))
 		}
 		a.Body = body
+		if a.Summary == "" {
+			a.Summary = summaryOf(body)
+		}
 
 		a.Title = cutRunes(htmlText(it.Title), 300)
 		if a.Title == "" {
@@ -167,13 +179,67 @@ func feedArticles(f *sourceFile, feed *gofeed.Feed) ([]Article, []string, error)
 	return arts, warnings, nil
 }
 
+// contentKind is what a feed says an item's text is.
+type contentKind int
+
+const (
+	kindUnknown contentKind = iota // RSS never says: looksLikeHTML decides
+	kindText
+	kindHTML
+)
+
+// itemKinds are the declared kinds of an item's content and summary.
+type itemKinds struct{ content, summary contentKind }
+
+// declaredKinds reads the kinds Atom (type="text|html|xhtml") and JSON Feed
+// (content_text or content_html) declare, from the original feed gofeed
+// keeps: its own item type forgets them, and a text item that talks about
+// <b> tags must stay text.
+func declaredKinds(feed *gofeed.Feed, i int) itemKinds {
+	switch orig := feed.OriginalFeed().(type) {
+	case *atom.Feed:
+		if len(orig.Entries) != len(feed.Items) || orig.Entries[i] == nil {
+			break
+		}
+		e := orig.Entries[i]
+		var k itemKinds
+		if e.Content != nil {
+			k.content = atomKind(e.Content.Type)
+		}
+		if e.Summary != "" {
+			k.summary = kindUnknown // gofeed keeps no type for summaries
+		}
+		return k
+	case *jsonfeed.Feed:
+		if len(orig.Items) != len(feed.Items) || orig.Items[i] == nil {
+			break
+		}
+		k := itemKinds{content: kindHTML, summary: kindText}
+		if orig.Items[i].ContentHTML == "" {
+			k.content = kindText
+		}
+		return k
+	}
+	return itemKinds{}
+}
+
+func atomKind(t string) contentKind {
+	switch t = strings.ToLower(strings.TrimSpace(t)); {
+	case t == "" || t == "text":
+		return kindText
+	case t == "html" || strings.Contains(t, "xhtml"):
+		return kindHTML
+	}
+	return kindUnknown
+}
+
 // feedBody converts an item's content: HTML through the Markdown converter,
 // plain text as paragraphs.
-func feedBody(conv *converter.Converter, s string, base *url.URL) (string, error) {
+func feedBody(conv *converter.Converter, s string, kind contentKind, base *url.URL) (string, error) {
 	if s == "" {
 		return "", nil
 	}
-	if looksLikeHTML(s) {
+	if kind == kindHTML || kind == kindUnknown && looksLikeHTML(s) {
 		return htmlToMarkdown(conv, s, base)
 	}
 	return textToMarkdown(s), nil

@@ -3,7 +3,10 @@ package store
 import (
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
+	"time"
+	"unicode"
 	"unicode/utf8"
 
 	readability "codeberg.org/readeck/go-readability/v2"
@@ -81,7 +84,6 @@ func parseHTML(f *sourceFile) ([]Article, []string, error) {
 	if isArticle {
 		a.Title = firstNonEmpty(htmlText(art.Title()), meta.title, meta.titleTag)
 		a.Author = cleanByline(art.Byline())
-		a.Summary = firstParagraph(sanitize(art.Excerpt()), 300)
 		if t, err := art.PublishedTime(); err == nil && t.Year() > 1 {
 			a.Published = t
 		}
@@ -111,8 +113,16 @@ func parseHTML(f *sourceFile) ([]Article, []string, error) {
 			}
 		}
 	}
+	// The page's own description; without one fillDefaults takes the first
+	// paragraph (readability's excerpt would too, byline and all).
+	a.Summary = firstParagraph(meta.description, 300)
+	var bylineDate time.Time
+	a.Body, a.Author, bylineDate = takeBylineParagraph(a.Body, a.Author)
+	if a.Published.IsZero() {
+		a.Published = bylineDate
+	}
 	if a.Summary == "" {
-		a.Summary = firstParagraph(meta.description, 300)
+		a.Summary = summaryOf(a.Body)
 	}
 	a.Title = cutRunes(trimSiteName(a.Title, site), 300)
 	a.Title, a.Body = dropTitleHeading(a.Title, a.Body)
@@ -405,6 +415,48 @@ func cleanByline(s string) string {
 	}
 	return cutRunes(s, 120)
 }
+
+// bylinePrefix opens a byline paragraph: "By Jane Doe", "Von …", "Par …".
+var bylinePrefix = regexp.MustCompile(`^(?i:by|von|par|por|door|di)\s+\p{Lu}`)
+
+// takeBylineParagraph removes the byline that readability leaves at the top
+// of many bodies ("*By Jane Doe — 12 February 2009*"): the reader shows the
+// author above the body. A page without author metadata gets its author, and
+// maybe its date, from that line.
+func takeBylineParagraph(body, author string) (string, string, time.Time) {
+	var lead string // a lead image stays above the body
+	rest := body
+	if strings.HasPrefix(rest, "![") {
+		img, after, _ := strings.Cut(rest, "\n\n")
+		lead, rest = img+"\n\n", after
+	}
+	first, after, _ := strings.Cut(rest, "\n\n")
+	line := oneLine(strings.Trim(first, "*_ "))
+	if len(line) > 160 || strings.Contains(first, "\n") {
+		return body, author, time.Time{}
+	}
+	isByline := bylinePrefix.MatchString(line) ||
+		author != "" && strings.EqualFold(line, author)
+	if !isByline {
+		return body, author, time.Time{}
+	}
+	var date time.Time
+	if author == "" {
+		name := line[strings.IndexFunc(line, unicode.IsSpace)+1:]
+		parts := bylineSeparators.Split(name, -1)
+		author = cleanByline(parts[0])
+		for _, p := range parts[1:] {
+			if t, ok := parseDate(p); ok {
+				date = t
+				break
+			}
+		}
+	}
+	return lead + after, author, date
+}
+
+// bylineSeparators part a byline's name from a role or a date.
+var bylineSeparators = regexp.MustCompile(`\s+[—–|-]\s+|,\s+`)
 
 func isWebAddress(s string) bool {
 	s = strings.ToLower(strings.TrimSpace(s))

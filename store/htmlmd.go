@@ -219,7 +219,8 @@ func textToMarkdown(s string) string {
 		var lines []string
 		for _, l := range strings.Split(p, "\n") {
 			if l = strings.TrimSpace(l); l != "" {
-				lines = append(lines, escapeMarkdownLine(l))
+				// "<b>" in text is text, not inline HTML for the renderer.
+				lines = append(lines, escapeMarkdownLine(strings.ReplaceAll(l, "<", `\<`)))
 			}
 		}
 		if len(lines) > 0 {
@@ -230,9 +231,10 @@ func textToMarkdown(s string) string {
 }
 
 // htmlText is the plain text of a snippet of HTML on one line, for titles,
-// authors and tags. Snippets without markup or references are only cleaned.
+// authors and tags. Snippets without known tags or references are text
+// already ("Scratch <Feed>" keeps its brackets) and are only cleaned.
 func htmlText(s string) string {
-	if !strings.ContainsAny(s, "<&") {
+	if !strings.ContainsAny(s, "<&") || !looksLikeHTML(s) {
 		return oneLine(sanitize(s))
 	}
 	var b strings.Builder
@@ -411,4 +413,24 @@ func withLeadImage(body, img string) string {
 		return md
 	}
 	return md + "\n\n" + body
+}
+
+// mdLink matches a Markdown link or image, to keep only its text.
+var mdLink = regexp.MustCompile(`!?\[([^\]]*)\]\([^)]*\)`)
+
+// summaryOf is the first paragraph of a Markdown body as plain text for the
+// headline list: no emphasis markers, links reduced to their text, images
+// skipped.
+func summaryOf(md string) string {
+	for _, p := range strings.Split(md, "\n\n") {
+		if strings.HasPrefix(strings.TrimSpace(p), "![") {
+			continue
+		}
+		p = mdLink.ReplaceAllString(p, "$1")
+		p = strings.NewReplacer("**", "", "__", "", "`", "").Replace(p)
+		if s := firstParagraph(p, 240); s != "" {
+			return s
+		}
+	}
+	return ""
 }

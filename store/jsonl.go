@@ -162,7 +162,7 @@ func decodeObject(b []byte) (map[string]any, error) {
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil {
-		return nil, errors.New(jsonError(err, b))
+		return nil, errors.New(jsonError(err, nil)) // the caller names the line
 	}
 	if dec.More() {
 		return nil, errors.New("more than one JSON value")
@@ -257,6 +257,8 @@ func articleFromObject(f *sourceFile, conv *converter.Converter, obj map[string]
 	}
 	if s := jsonString(get(jsonSummary)); s != "" {
 		a.Summary = firstParagraph(htmlText(s), 300)
+	} else {
+		a.Summary = summaryOf(a.Body)
 	}
 	a.Source = cutRunes(htmlText(jsonString(get(jsonSource))), 100)
 	a.Author = cutRunes(strings.Join(cleanList(jsonList(get(jsonAuthor)), 10), ", "), 200)

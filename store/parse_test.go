@@ -27,8 +27,8 @@ func TestParseGolden(t *testing.T) {
 	files, _ := filepath.Glob("testdata/*/*")
 	n := 0
 	for _, path := range files {
-		if strings.HasSuffix(path, ".golden") {
-			continue
+		if info, err := os.Stat(path); strings.HasSuffix(path, ".golden") || err == nil && info.IsDir() {
+			continue // fuzz corpora live under testdata/fuzz/<Target>/
 		}
 		n++
 		t.Run(filepath.ToSlash(path), func(t *testing.T) {
@@ -43,10 +43,10 @@ func TestParseGolden(t *testing.T) {
 			}
 			mod := time.Date(2020, 1, 2, 3, 4, 5, 0, time.UTC)
 			arts, warns, err := fm.parse(&sourceFile{relPath: rel, data: data, modTime: mod})
-			if err != nil {
-				t.Fatal(err)
-			}
 			var got []goldenArticle
+			if err != nil { // a file Load skips: the golden file holds the reason
+				got = append(got, goldenArticle{Warnings: []string{"skip: " + err.Error()}})
+			}
 			for _, a := range arts {
 				got = append(got, goldenArticle{
 					Title: a.Title, Source: a.Source, Section: a.Section, Author: a.Author,
