@@ -106,7 +106,8 @@ func tokenize(s string, buf *[]byte, fn func(start, end int, folded string) bool
 		r, n := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case isCJK(r):
-			*buf = foldRunes((*buf)[:0], s[i:i+n])
+			// Not decomposed: ゟ -> より would make one token two.
+			*buf = utf8.AppendRune((*buf)[:0], r)
 			if !fn(i, i+n, unsafeString(*buf)) {
 				return
 			}
@@ -187,6 +188,7 @@ func foldRunes(dst []byte, w string) []byte {
 			}
 		}
 	}
+	dst = tidyApostrophes(dst)
 	if len(dst) > maxTokenBytes {
 		cut := maxTokenBytes
 		for cut > 0 && !utf8.RuneStart(dst[cut]) {
@@ -195,6 +197,22 @@ func foldRunes(dst []byte, w string) []byte {
 		dst = dst[:cut]
 	}
 	return dst
+}
+
+// tidyApostrophes keeps apostrophes only between other runes, once: dropped
+// marks can leave "'x" or "a”b", which would re-tokenize differently.
+func tidyApostrophes(b []byte) []byte {
+	out := b[:0]
+	for i := 0; i < len(b); i++ {
+		if b[i] == '\'' && (len(out) == 0 || out[len(out)-1] == '\'' || i == len(b)-1) {
+			continue
+		}
+		out = append(out, b[i])
+	}
+	for len(out) > 0 && out[len(out)-1] == '\'' {
+		out = out[:len(out)-1]
+	}
+	return out
 }
 
 // Fold returns the folded form of s as the index compares words: each word
