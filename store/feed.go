@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -323,9 +324,26 @@ func xmlText(b []byte) string {
 		}
 		s = sanitize(strings.ToValidUTF8(string(d), "\uFFFD"))
 	}
-	// U+FFFE and U+FFFF are not XML characters either.
-	return strings.NewReplacer("\uFFFE", "", "\uFFFF", "").Replace(s)
+	// U+FFFE and U+FFFF are not XML characters either, and a character
+	// reference to a control character (&#27;) fails the XML parser on the
+	// whole feed: both go here, with what sanitize would remove later.
+	s = strings.NewReplacer("\uFFFE", "", "\uFFFF", "").Replace(s)
+	return controlRef.ReplaceAllStringFunc(s, func(ref string) string {
+		num := strings.TrimSuffix(strings.TrimPrefix(ref, "&#"), ";")
+		base := 10
+		if num[0] == 'x' || num[0] == 'X' {
+			num, base = num[1:], 16
+		}
+		r, err := strconv.ParseInt(num, base, 32)
+		if err != nil || r == 0xFFFE || r == 0xFFFF || r < 0x20 && r != '\n' && r != '\t' && r != '\r' || r == 0x7f || unsafeRune(rune(r)) {
+			return ""
+		}
+		return ref
+	})
 }
+
+// controlRef matches numeric character references, checked in xmlText.
+var controlRef = regexp.MustCompile(`&#([0-9]{1,8}|[xX][0-9a-fA-F]{1,8});`)
 
 // xmlRoot returns the lower-cased local name of the root element, reading no
 // further than it.

@@ -99,10 +99,9 @@ func parseJSONArray(f *sourceFile, data []byte) ([]Article, []string, error) {
 	var warnings []string
 	lines := lineCounter{data: data}
 	for n := 1; dec.More(); n++ {
-		start := lines.lineAt(dec.InputOffset())
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
-			warnings = append(warnings, fmt.Sprintf("item %d (line %d): %s; stopped reading", n, start, jsonError(err, data)))
+			warnings = append(warnings, fmt.Sprintf("item %d: %s; stopped reading", n, jsonError(err, data)))
 			break
 		}
 		if len(arts) == maxJSONItems {
