@@ -211,10 +211,14 @@ func (l headlines) View() string {
 	s := &l.c.styles
 	var b strings.Builder
 	lines := 0
+	pad := centre(l.width)
 	emit := func(line string) {
 		if lines < l.height {
 			if lines > 0 {
 				b.WriteByte('\n')
+			}
+			if line != "" {
+				b.WriteString(pad)
 			}
 			b.WriteString(line)
 			lines++
@@ -227,7 +231,9 @@ func (l headlines) View() string {
 		}
 		emit("  " + s.Empty.Render(truncate(termsafe.Line(msg), l.width-2)))
 	}
-	w := max(l.width-2, 1)
+	// Past 100 columns the date would sit too far from its title to read
+	// them together.
+	w := max(min(l.width, maxReadWidth)-2, 1)
 	for i := l.offset; i < l.Len() && lines < l.height; i++ {
 		if i > l.offset {
 			emit("")
@@ -283,6 +289,15 @@ func truncate(s string, w int) string {
 		return ""
 	}
 	return ansi.Truncate(s, w, "…")
+}
+
+// centre is the indent that centres a column of maxReadWidth in a wider
+// terminal, so the list and the reader line up on wide screens.
+func centre(width int) string {
+	if width <= maxReadWidth {
+		return ""
+	}
+	return strings.Repeat(" ", (width-maxReadWidth)/2)
 }
 
 // quote puts typographic quotes around what the user typed.

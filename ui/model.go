@@ -230,6 +230,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if ws, ok := msg.(tea.WindowSizeMsg); ok {
 		return m.handleResize(ws)
 	}
+	if km, ok := msg.(tea.KeyMsg); ok && km.Type == tea.KeyRunes && len(km.Runes) > 1 && !km.Paste && !m.typing() {
+		return m.splitRunes(km)
+	}
 	if km, ok := msg.(tea.KeyMsg); ok {
 		// A key means the user has moved on: an informational line would
 		// only hide the count of what they are doing now. Errors stay.
@@ -256,6 +259,31 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, cmd
 }
 
+// splitRunes handles keys that arrived together (typed fast, or sent by a
+// script) one by one: Bubble Tea v1 delivers them as one message, which
+// would match no binding. After "/" the rest goes to the search box, since
+// each rune goes through Update again.
+func (m Model) splitRunes(km tea.KeyMsg) (tea.Model, tea.Cmd) {
+	var (
+		next tea.Model = m
+		cmds []tea.Cmd
+	)
+	for i, r := range km.Runes {
+		cur := next.(Model)
+		if cur.typing() {
+			rest := km
+			rest.Runes = km.Runes[i:]
+			var cmd tea.Cmd
+			next, cmd = cur.Update(rest)
+			return next, tea.Batch(append(cmds, cmd)...)
+		}
+		var cmd tea.Cmd
+		next, cmd = cur.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: km.Alt})
+		cmds = append(cmds, cmd)
+	}
+	return next, tea.Batch(cmds...)
+}
+
 // handleResize lays every child out for the new size, and re-renders the
 // open article when its width changed.
 func (m Model) handleResize(ws tea.WindowSizeMsg) (tea.Model, tea.Cmd) {
@@ -271,7 +299,7 @@ func (m *Model) layout() {
 	w, h := m.c.width, m.c.height
 	body := max(h-3, 1)
 	m.help.Width = w
-	m.search.SetSize(w, 1)
+	m.search.SetSize(min(w, maxReadWidth), 1)
 	listH := body
 	if m.searchShown() {
 		listH--
@@ -457,9 +485,9 @@ func (m Model) handleLoaded(msg loadedMsg) (Model, tea.Cmd, bool) {
 func (m Model) handleStep(msg stepArticleMsg) (Model, tea.Cmd, bool) {
 	i := m.list.cursor + msg.delta
 	if i < 0 || i >= m.list.Len() {
-		text := "This is the last article of the list"
+		text := "Last article of the list"
 		if msg.delta < 0 {
-			text = "This is the first article of the list"
+			text = "First article of the list"
 		}
 		return m, m.setStatus(statusMsg{text: text, ttl: statusTTL}), true
 	}
@@ -644,7 +672,7 @@ func (m Model) View() string {
 		parts = append(parts, m.loadingView())
 	case stateList:
 		if m.searchShown() {
-			parts = append(parts, m.search.View())
+			parts = append(parts, centre(w)+m.search.View())
 		}
 		parts = append(parts, m.list.View())
 	case stateReader:
@@ -688,13 +716,16 @@ func (m Model) titleView() string {
 	case stateHelp:
 		where = "Help"
 	case stateReader:
+		where = "Reading"
 		if a := m.reader.art; a != nil {
-			where = a.Source
-			if a.Section != "" && !strings.EqualFold(a.Section, a.Source) {
-				where += " · " + a.Section
+			var parts []string
+			for _, p := range []string{a.Source, a.Section} {
+				if p != "" && (len(parts) == 0 || !strings.EqualFold(parts[0], p)) {
+					parts = append(parts, p)
+				}
 			}
-			if where == "" {
-				where = "Reading"
+			if len(parts) > 0 {
+				where = strings.Join(parts, " · ")
 			}
 		}
 	default:
@@ -828,20 +859,34 @@ func (m Model) helpContent() string {
 		rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
 	}
 	title := s.HelpTitle.Render("Keys")
-	body := strings.Join(rows, "\n\n")
 	out := []string{"", title, ""}
-	for _, l := range strings.Split(body, "\n") {
-		out = append(out, l)
-	}
-	syntax := "Search: words, \"a phrase\", -word, a OR b, title: source: section: author: tag:, after:2025-01-01, before:2025-12-31. The last word matches as a prefix while you type."
-	out = append(out, "")
-	for _, l := range strings.Split(ansi.Wrap(syntax, max(m.c.width-4, 10), ""), "\n") {
-		out = append(out, s.HelpDesc.Render(l))
-	}
+	out = append(out, strings.Split(strings.Join(rows, "\n\n"), "\n")...)
+	out = append(out, "", s.HelpTitle.Render("Search"), "")
+	out = append(out, strings.Split(m.syntaxHelp(), "\n")...)
 	for i, l := range out {
 		out[i] = "  " + l
 	}
 	return strings.Join(out, "\n")
+}
+
+// syntaxHelp is the query language in two columns, like the keys.
+func (m Model) syntaxHelp() string {
+	s := &m.c.styles
+	rows := [][2]string{
+		{"words", "all of them; the last one as a prefix while typing"},
+		{`"a phrase"`, "the words in this order"},
+		{"-word", "without it"},
+		{"a OR b", "either"},
+		{"title: source:", "in one field (also section: author: tag:)"},
+		{"after:2025-01-01", "by publication date (also before:)"},
+	}
+	var left, right []string
+	for _, r := range rows {
+		left = append(left, r[0])
+		right = append(right, r[1])
+	}
+	return lipgloss.JoinHorizontal(lipgloss.Top,
+		s.HelpKey.Render(strings.Join(left, "\n")), " ", s.HelpDesc.Render(strings.Join(right, "\n")))
 }
 
 // thousands formats n with commas: 2,225.

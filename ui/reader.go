@@ -36,6 +36,10 @@ type reader struct {
 	find    searchbox
 	finding bool
 	findSeq int
+
+	// atEnd remembers G pressed before the text arrived, so a quick
+	// "open, G" lands at the end.
+	atEnd bool
 }
 
 func newReader(c *common) reader {
@@ -71,7 +75,7 @@ func (r *reader) Open(a *store.Article, query string) tea.Cmd {
 	r.vp.SetContent("")
 	r.vp.GotoTop()
 	r.query, r.matches, r.byLine, r.current = query, nil, nil, -1
-	r.finding = false
+	r.finding, r.atEnd = false, false
 	r.find.Reset()
 	return r.Render()
 }
@@ -97,7 +101,11 @@ func (r *reader) setContent(c *articleContent, width int) tea.Cmd {
 	}
 	r.content, r.contentWidth = c, width
 	r.vp.SetContent(strings.Join(c.lines, "\n"))
-	if frac >= 0 {
+	switch {
+	case r.atEnd:
+		r.vp.GotoBottom()
+		r.atEnd = false
+	case frac >= 0:
 		r.vp.SetYOffset(int(math.Round(frac * float64(max(len(c.lines)-r.vp.Height, 0)))))
 	}
 	return r.findCmd(r.query)
@@ -212,9 +220,11 @@ func (r reader) Update(msg tea.Msg) (reader, tea.Cmd) {
 			return r, nil
 		case key.Matches(msg, k.Home):
 			r.vp.GotoTop()
+			r.atEnd = false
 			return r, nil
 		case key.Matches(msg, k.End):
 			r.vp.GotoBottom()
+			r.atEnd = r.content == nil
 			return r, nil
 		}
 	}
@@ -265,10 +275,7 @@ func (r reader) View() string {
 	if r.content == nil {
 		lines = append(lines, "", "  "+s.Empty.Render("Rendering…"))
 	} else {
-		pad := ""
-		if r.width > r.contentWidth {
-			pad = strings.Repeat(" ", (r.width-r.contentWidth)/2)
-		}
+		pad := centre(r.width)
 		end := min(r.vp.YOffset+r.vp.Height, len(r.content.lines))
 		for i := r.vp.YOffset; i < end; i++ {
 			line := r.content.lines[i]
