@@ -50,7 +50,7 @@ $XDG_DATA_HOME/tidings/articles, then its built-in sample library.`,
 	pf.StringVar(&a.theme, "theme", "auto", "colours: auto (from the terminal's background), dark or light; NO_COLOR turns colour off")
 	pf.StringVar(&a.statePath, "state", "", "reading-state database (default $XDG_STATE_HOME/tidings/state.db)")
 	pf.Int64Var(&a.maxFileSize, "max-file-size", store.DefaultMaxFileSize, "skip files larger than this many bytes")
-	root.AddCommand(a.listCommand(), a.searchCommand(), a.readCommand(), a.checkCommand())
+	root.AddCommand(a.listCommand(), a.searchCommand(), a.readCommand(), a.checkCommand(), a.serveCommand())
 	for _, c := range root.Commands() {
 		c.SilenceUsage, c.SilenceErrors = true, true
 	}
