@@ -134,7 +134,13 @@ func fuzzParse(t *testing.T, rel string, data []byte) {
 	start := time.Now()
 	arts, warns, err := parseFile(t, rel, data)
 	if d := time.Since(start); d > 2*time.Second && len(data) < 1<<20 {
-		t.Errorf("parsing %d bytes took %v", len(data), d)
+		// Time it again before failing: on a busy machine one run can
+		// lose seconds to the scheduler.
+		start = time.Now()
+		parseFile(t, rel, data)
+		if d2 := time.Since(start); d2 > 2*time.Second {
+			t.Errorf("parsing %d bytes took %v, then %v", len(data), d, d2)
+		}
 	}
 	if err != nil && len(arts) > 0 {
 		t.Errorf("articles and a skip reason: %v", err)
