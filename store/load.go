@@ -85,7 +85,8 @@ type job struct {
 	seq     int
 	root    int
 	relPath string
-	open    func() (fs.File, error)
+	// read returns the file's bytes, or the reason it was not read.
+	read func(limit int64) (data []byte, modTime time.Time, skip string)
 }
 
 // result is what a worker made of one job.
@@ -232,26 +233,9 @@ func readAndParse(j job, opts Options) (res result) {
 		}
 	}()
 	fm := formatFor(j.relPath)
-	f, err := j.open()
-	if err != nil {
-		return result{skip: "cannot open: " + errReason(err)}
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return result{skip: "cannot stat: " + errReason(err)}
-	}
-	if !info.Mode().IsRegular() {
-		// The walk saw a regular file; something swapped it since. The
-		// file was opened non-blocking, so nothing has waited on it.
-		return result{skip: "not a regular file (" + fileKind(info.Mode()) + ")"}
-	}
-	if info.Size() > opts.MaxFileSize {
-		return result{skip: fmt.Sprintf("too large: %s (limit %s)", humanBytes(info.Size()), humanBytes(opts.MaxFileSize))}
-	}
-	data, err := readLimited(f, info.Size(), opts.MaxFileSize)
-	if err != nil {
-		return result{skip: err.Error(), bytes: int64(len(data))}
+	data, modTime, skip := j.read(opts.MaxFileSize)
+	if skip != "" {
+		return result{skip: skip, bytes: int64(len(data))}
 	}
 	res.bytes = int64(len(data))
 	sniff := data
@@ -263,10 +247,10 @@ func readAndParse(j job, opts Options) (res result) {
 		return res
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
-		res.skip = "empty file"
+		res.skip = errEmpty
 		return res
 	}
-	src := &sourceFile{relPath: j.relPath, data: data, modTime: info.ModTime()}
+	src := &sourceFile{relPath: j.relPath, data: data, modTime: modTime}
 	arts, warnings, err := fm.parse(src)
 	if err != nil {
 		res.skip = err.Error()
@@ -278,6 +262,37 @@ func readAndParse(j job, opts Options) (res result) {
 	}
 	res.articles, res.warnings = arts, warnings
 	return res
+}
+
+// errEmpty is the skip reason of a file with nothing but white space.
+const errEmpty = "empty file"
+
+// readFSFile reads a file of an fs.FS root under the size limit.
+func readFSFile(fsys fs.FS, name string, limit int64) ([]byte, time.Time, string) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, time.Time{}, "cannot open: " + errReason(err)
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, time.Time{}, "cannot stat: " + errReason(err)
+	}
+	if !info.Mode().IsRegular() {
+		return nil, time.Time{}, "not a regular file (" + fileKind(info.Mode()) + ")"
+	}
+	if info.Size() > limit {
+		return nil, time.Time{}, tooLarge(info.Size(), limit)
+	}
+	data, err := readLimited(f, info.Size(), limit)
+	if err != nil {
+		return data, time.Time{}, err.Error()
+	}
+	return data, info.ModTime(), ""
+}
+
+func tooLarge(size, limit int64) string {
+	return fmt.Sprintf("too large: %s (limit %s)", humanBytes(size), humanBytes(limit))
 }
 
 // readLimited reads a file whose size was just checked, but reads at most
@@ -321,7 +336,7 @@ func (w *walker) skip(r Root, rel, reason string) {
 	w.rep.Skipped = append(w.rep.Skipped, Problem{displayPath(r, rel), reason})
 }
 
-func (w *walker) emit(rootIdx int, rel string, open func() (fs.File, error)) {
+func (w *walker) emit(rootIdx int, rel string, read func(int64) ([]byte, time.Time, string)) {
 	if w.stopped {
 		return
 	}
@@ -331,7 +346,7 @@ func (w *walker) emit(rootIdx int, rel string, open func() (fs.File, error)) {
 		return
 	}
 	w.rep.Files++
-	j := job{seq: len(w.found), root: rootIdx, relPath: rel, open: open}
+	j := job{seq: len(w.found), root: rootIdx, relPath: rel, read: read}
 	w.found = append(w.found, j)
 	select {
 	case w.jobs <- j:
@@ -440,7 +455,7 @@ func (w *walker) walkDir(idx int, r Root, realRoot, realDir, rel string, depth i
 				continue
 			}
 			p := childReal
-			w.emit(idx, childRel, func() (fs.File, error) { return openNonBlocking(p) })
+			w.emit(idx, childRel, func(limit int64) ([]byte, time.Time, string) { return readOSFile(p, limit) })
 		default:
 			if formatFor(name) == nil {
 				w.rep.Ignored++
@@ -492,7 +507,7 @@ func (w *walker) walkFS(idx int, r Root) error {
 			return nil
 		}
 		fsys := r.fsys
-		w.emit(idx, p, func() (fs.File, error) { return fsys.Open(p) })
+		w.emit(idx, p, func(limit int64) ([]byte, time.Time, string) { return readFSFile(fsys, p, limit) })
 		return nil
 	})
 }

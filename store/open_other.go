@@ -3,10 +3,31 @@
 package store
 
 import (
-	"io/fs"
 	"os"
+	"time"
 )
 
-// openNonBlocking opens a file for reading; the walk has already checked that
-// it is a regular file.
-func openNonBlocking(p string) (fs.File, error) { return os.Open(p) }
+// readOSFile reads a file from disk under the size limit; the walk has
+// already checked that it is a regular file.
+func readOSFile(path string, limit int64) ([]byte, time.Time, string) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, time.Time{}, "cannot open: " + errReason(err)
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, time.Time{}, "cannot stat: " + errReason(err)
+	}
+	if !info.Mode().IsRegular() {
+		return nil, time.Time{}, "not a regular file (" + fileKind(info.Mode()) + ")"
+	}
+	if info.Size() > limit {
+		return nil, time.Time{}, tooLarge(info.Size(), limit)
+	}
+	data, err := readLimited(f, info.Size(), limit)
+	if err != nil {
+		return data, time.Time{}, err.Error()
+	}
+	return data, info.ModTime(), ""
+}

@@ -3,11 +3,13 @@ package store
 import (
 	"encoding/json"
 	"flag"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -137,6 +139,79 @@ func TestIsHeadlineLike(t *testing.T) {
 	for _, tt := range tests {
 		if got := isHeadlineLike(tt.in); got != tt.want {
 			t.Errorf("isHeadlineLike(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestFirstUncleanMatchesReference checks the word-at-a-time scan against a
+// byte-by-byte reference on random text with rare bad bytes.
+func TestFirstUncleanMatchesReference(t *testing.T) {
+	ref := func(s string) int {
+		for i, r := range s {
+			if r == utf8.RuneError || r < 0x20 && r != '\n' && r != '\t' || r == 0x7f || unsafeRune(r) {
+				if r == utf8.RuneError {
+					if _, size := utf8.DecodeRuneInString(s[i:]); size != 1 {
+						continue // a real U+FFFD is fine
+					}
+				}
+				return i
+			}
+		}
+		return -1
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	alphabet := []string{"a", "Z", " ", "~", "\n", "\t", "é", "日", "\x1f", "\x7f", "\x1b", "\u0085", "\u202e", "\xff", "!"}
+	for n := 0; n < 5000; n++ {
+		var b strings.Builder
+		for k := rng.IntN(40); k > 0; k-- {
+			if rng.IntN(10) == 0 {
+				b.WriteString(alphabet[rng.IntN(len(alphabet))])
+			} else {
+				b.WriteString(alphabet[rng.IntN(4)])
+			}
+		}
+		s := b.String()
+		if got, want := firstUnclean(s), ref(s); got != want {
+			t.Fatalf("firstUnclean(%q) = %d, want %d", s, got, want)
+		}
+	}
+}
+
+func TestCountWords(t *testing.T) {
+	ref := func(s string) int {
+		return len(strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '\n' || r == '\t' || r == '\r' }))
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	parts := []string{"a", "word", " ", "  ", "\n", "\t", "é", "\r\n", "x"}
+	for n := 0; n < 5000; n++ {
+		var b strings.Builder
+		for k := rng.IntN(30); k > 0; k-- {
+			b.WriteString(parts[rng.IntN(len(parts))])
+		}
+		s := b.String()
+		if got, want := countWords(s), ref(s); got != want {
+			t.Fatalf("countWords(%q) = %d, want %d", s, got, want)
+		}
+	}
+	for _, s := range []string{"", " ", "one", " one two  three\n"} {
+		if got, want := countWords(s), ref(s); got != want {
+			t.Errorf("countWords(%q) = %d, want %d", s, got, want)
+		}
+	}
+}
+
+func TestOneLine(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain title":      "plain title",
+		" padded ":         "padded",
+		"two  spaces":      "two spaces",
+		"line\nbreak\ttab": "line break tab",
+		"nbsp\u00a0inside": "nbsp inside",
+		"":                 "",
+		"unicode ✓ fine":   "unicode ✓ fine",
+	} {
+		if got := oneLine(in); got != want {
+			t.Errorf("oneLine(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

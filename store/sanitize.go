@@ -14,12 +14,14 @@ import (
 // and sanitize removes every control character a terminal could obey.
 func decodeText(b []byte) string {
 	b = trimBOM(b)
-	var s string
-	if utf8.Valid(b) {
-		// The loader hands over a buffer it never touches again, so the
-		// string can share it instead of copying every file once more.
-		s = unsafe.String(unsafe.SliceData(b), len(b))
-	} else {
+	// The loader hands over a buffer it never touches again, so the string
+	// can share it instead of copying every file once more.
+	s := unsafe.String(unsafe.SliceData(b), len(b))
+	first := firstUnclean(s)
+	if first < 0 {
+		return s // the common case: one pass over the bytes
+	}
+	if !utf8.ValidString(s[first:]) {
 		d, err := charmap.Windows1252.NewDecoder().Bytes(b)
 		if err != nil {
 			// The Windows-1252 decoder maps every byte, so this does not
@@ -28,8 +30,9 @@ func decodeText(b []byte) string {
 		} else {
 			s = string(d)
 		}
+		return sanitize(s)
 	}
-	return sanitize(s)
+	return sanitizeFrom(s, first)
 }
 
 func trimBOM(b []byte) []byte {
@@ -48,6 +51,11 @@ func sanitize(s string) string {
 	if first < 0 {
 		return s
 	}
+	return sanitizeFrom(s, first)
+}
+
+// sanitizeFrom is sanitize for text known clean before offset first.
+func sanitizeFrom(s string, first int) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	b.WriteString(s[:first])
@@ -86,6 +94,21 @@ func sanitize(s string) string {
 // or -1 when s is clean.
 func firstUnclean(s string) int {
 	for i := 0; i < len(s); {
+		// Eight bytes at a time while they are all printable ASCII
+		// (0x20..0x7e): the bulk of any article.
+		for i+8 <= len(s) {
+			w := load64(s, i)
+			const ones, highs = 0x0101010101010101, 0x8080808080808080
+			below := (w - 0x20*ones) & ^w & highs // some byte < 0x20
+			above := (w + 0x01*ones | w) & highs  // some byte >= 0x7f
+			if below|above != 0 {
+				break
+			}
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if c < 0x20 && c != '\n' && c != '\t' || c == 0x7f {
@@ -121,5 +144,25 @@ func unsafeRune(r rune) bool {
 // oneLine collapses all runs of white space (including newlines) into single
 // spaces, for fields shown on one line: titles, authors, sources.
 func oneLine(s string) string {
+	clean := len(s) == 0 || s[0] != ' ' && s[len(s)-1] != ' '
+	for i := 0; clean && i < len(s); i++ {
+		switch s[i] {
+		case '\n', '\t', '\r', '\v', '\f':
+			clean = false
+		case ' ':
+			clean = i+1 < len(s) && s[i+1] != ' '
+		}
+	}
+	if clean && utf8.ValidString(s) && !strings.ContainsAny(s, "\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000") {
+		return s
+	}
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// load64 reads eight bytes of s at i as a little-endian word; the compiler
+// turns the shifts into one load.
+func load64(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }

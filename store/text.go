@@ -27,7 +27,14 @@ var boilerplate = map[string]bool{
 	"related content": true, "more on this story": true, "top stories": true,
 }
 
+// maxBoilerplateLen is longer than any boilerplate line, with room for
+// trailing punctuation.
+const maxBoilerplateLen = 48
+
 func isBoilerplate(line string) bool {
+	if len(line) > maxBoilerplateLen {
+		return false // most lines are prose: skip the lower-casing
+	}
 	l := strings.ToLower(strings.TrimRight(line, " .:…"))
 	return boilerplate[l]
 }

@@ -219,7 +219,9 @@ func (wt *watchState) flush(pending map[string]watchedDir) {
 	for _, it := range items {
 		root := wt.roots[it.at.root]
 		name := displayPath(root, it.at.rel)
-		if it.res.skip != "" && it.res.skip != errGone {
+		// A file seen between its creation and its first write is empty;
+		// its write event brings it back, so that is not worth a report.
+		if it.res.skip != "" && it.res.skip != errGone && it.res.skip != errEmpty {
 			wt.problem(name, it.res.skip)
 		}
 		for _, warn := range it.res.warnings {
@@ -256,5 +258,5 @@ func (wt *watchState) readOne(real string, at watchedDir) result {
 	if !info.Mode().IsRegular() {
 		return result{skip: "not a regular file (" + fileKind(info.Mode()) + ")"}
 	}
-	return readAndParse(job{relPath: at.rel, open: func() (fs.File, error) { return openNonBlocking(target) }}, wt.opts)
+	return readAndParse(job{relPath: at.rel, read: func(limit int64) ([]byte, time.Time, string) { return readOSFile(target, limit) }}, wt.opts)
 }
