@@ -169,7 +169,7 @@ func checkKeyOptions(options []string) error {
 // checkKeyStrength refuses key types nobody should log in with any more.
 func checkKeyStrength(k gossh.PublicKey) error {
 	switch k.Type() {
-	case gossh.KeyAlgoDSA: //nolint:staticcheck // named to be refused
+	case "ssh-dss": // x/crypto may still parse DSA keys; nobody should use one
 		return errors.New("DSA keys are not accepted")
 	case gossh.KeyAlgoRSA:
 		if ck, ok := k.(gossh.CryptoPublicKey); ok {

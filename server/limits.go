@@ -236,6 +236,8 @@ type trackedConn struct {
 	tracked  bool // guarded by t.mu
 
 	authed    atomic.Bool
+	authedAt  atomic.Int64 // unix nanoseconds
+	opened    atomic.Bool  // a session channel was opened at least once
 	lastRead  atomic.Int64 // unix nanoseconds of the last byte received
 	bytesRead atomic.Int64
 	closeOnce sync.Once
@@ -287,6 +289,7 @@ func (c *trackedConn) Close() error {
 func (c *trackedConn) markAuthenticated() {
 	c.t.mu.Lock()
 	if !c.authed.Load() {
+		c.authedAt.Store(time.Now().UnixNano())
 		c.authed.Store(true)
 		if c.tracked {
 			c.t.preauth--
@@ -316,7 +319,12 @@ func (c *trackedConn) check() {
 	}
 	var at time.Time
 	reason := ""
-	if lim.MaxTimeout > 0 {
+	if !c.opened.Load() {
+		// Without forwarding, a connection is only good for sessions: one
+		// that logged in and opens none is holding a place for nothing.
+		at, reason = time.Unix(0, c.authedAt.Load()).Add(lim.LoginTimeout), "no session opened"
+	}
+	if lim.MaxTimeout > 0 && (at.IsZero() || c.accepted.Add(lim.MaxTimeout).Before(at)) {
 		at, reason = c.accepted.Add(lim.MaxTimeout), "session time limit reached"
 	}
 	if lim.IdleTimeout > 0 {
@@ -343,6 +351,7 @@ func (c *trackedConn) openChannel(max int) bool {
 		return false
 	}
 	c.channels++
+	c.opened.Store(true)
 	return true
 }
 

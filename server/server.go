@@ -95,7 +95,7 @@ type Config struct {
 	MaxChannelsPerConnection int
 
 	// LoginTimeout is how long a connection may take from accept to
-	// successful authentication.
+	// successful authentication, and then to opening its first session.
 	LoginTimeout time.Duration
 	// IdleTimeout closes a connection that received nothing for this long.
 	IdleTimeout time.Duration

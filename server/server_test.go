@@ -693,6 +693,16 @@ func TestLoginTimeout(t *testing.T) {
 	if took := time.Since(start); took > 2*time.Second {
 		t.Errorf("closed after %v", took)
 	}
+
+	// Logged in but opening no session holds a place for nothing.
+	c := ts.client(t)
+	waited := make(chan struct{})
+	go func() { c.Wait(); close(waited) }()
+	select {
+	case <-waited:
+	case <-time.After(3 * time.Second):
+		t.Error("an authenticated connection without a session was not closed")
+	}
 }
 
 // TestSilentFlood: hundreds of silent TCP connections from the same
