@@ -117,23 +117,26 @@ func applyFrontMatter(a *Article, meta frontMatter, warnings *[]string) {
 	}
 }
 
+// asString is a front matter value as text. The value is sanitized again:
+// YAML ("\e", "\x1b") and TOML ("\u001b") escapes decode to control
+// characters that the file's bytes did not contain when it was sanitized.
 func asString(v any) string {
 	switch x := v.(type) {
 	case nil:
 		return ""
 	case string:
-		return strings.TrimSpace(x)
+		return strings.TrimSpace(sanitize(x))
 	case []any:
 		return strings.Join(asList(x), ", ")
 	default:
-		return strings.TrimSpace(fmt.Sprint(x))
+		return strings.TrimSpace(sanitize(fmt.Sprint(x)))
 	}
 }
 
 func asList(v any) []string {
 	var out []string
 	add := func(s string) {
-		if s = strings.TrimSpace(s); s != "" {
+		if s = strings.TrimSpace(sanitize(s)); s != "" { // see asString
 			out = append(out, oneLine(s))
 		}
 	}
