@@ -336,23 +336,27 @@ func (w *walker) skip(r Root, rel, reason string) {
 	w.rep.Skipped = append(w.rep.Skipped, Problem{displayPath(r, rel), reason})
 }
 
-func (w *walker) emit(rootIdx int, rel string, read func(int64) ([]byte, time.Time, string)) {
+// emit hands a file to the workers; it reports false when the walk has
+// stopped (file limit reached or ctx done) and the file was not taken.
+func (w *walker) emit(rootIdx int, rel string, read func(int64) ([]byte, time.Time, string)) bool {
 	if w.stopped {
-		return
+		return false
 	}
 	if w.rep.Files >= w.opts.MaxFiles {
 		w.stopped = true
 		w.rep.Skipped = append(w.rep.Skipped, Problem{"(walk)", fmt.Sprintf("stopped after %d files (the file limit)", w.opts.MaxFiles)})
-		return
+		return false
 	}
-	w.rep.Files++
 	j := job{seq: len(w.found), root: rootIdx, relPath: rel, read: read}
-	w.found = append(w.found, j)
 	select {
 	case w.jobs <- j:
 	case <-w.ctx.Done():
 		w.stopped = true
+		return false
 	}
+	w.rep.Files++
+	w.found = append(w.found, j)
+	return true
 }
 
 // ignored reports names that are not articles even with a known extension:
@@ -400,6 +404,8 @@ func (w *walker) walkDir(idx int, r Root, realRoot, realDir, rel string, depth i
 		return nil
 	}
 	w.visited[realDir] = true
+	dir := openDir(realDir)
+	defer dir.release()
 	entries, err := os.ReadDir(realDir)
 	if err != nil {
 		if rel == "" {
@@ -454,8 +460,15 @@ func (w *walker) walkDir(idx int, r Root, realRoot, realDir, rel string, depth i
 				w.rep.Ignored++
 				continue
 			}
-			p := childReal
-			w.emit(idx, childRel, func(limit int64) ([]byte, time.Time, string) { return readOSFile(p, limit) })
+			if childReal == filepath.Join(realDir, name) {
+				dir.acquire()
+				if !w.emit(idx, childRel, func(limit int64) ([]byte, time.Time, string) { return dir.readFile(name, limit) }) {
+					dir.release()
+				}
+			} else { // reached through a symlink: open the target by path
+				p := childReal
+				w.emit(idx, childRel, func(limit int64) ([]byte, time.Time, string) { return readOSFile(p, limit) })
+			}
 		default:
 			if formatFor(name) == nil {
 				w.rep.Ignored++

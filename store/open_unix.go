@@ -4,8 +4,12 @@ package store
 
 import (
 	"fmt"
+	"path/filepath"
+	"sync/atomic"
 	"syscall"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // readOSFile reads a file from disk with plain system calls: open, fstat,
@@ -16,11 +20,52 @@ import (
 // if it was swapped for a FIFO after the walk looked at it, open returns at
 // once and fstat sees it is not a regular file.
 func readOSFile(path string, limit int64) ([]byte, time.Time, string) {
+	return readFileAt(unix.AT_FDCWD, path, limit)
+}
+
+// dirHandle is an open folder whose files workers read with openat, so the
+// kernel resolves one name per file instead of the whole path. It closes
+// when the walk and every job it handed out are done with it.
+type dirHandle struct {
+	fd   int
+	path string
+	refs atomic.Int32
+}
+
+// openDir opens a folder for openat; on failure files are opened by path.
+func openDir(path string) *dirHandle {
+	d := &dirHandle{fd: -1, path: path}
+	d.refs.Store(1)
+	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err == nil {
+		d.fd = fd
+	}
+	return d
+}
+
+func (d *dirHandle) acquire() { d.refs.Add(1) }
+
+func (d *dirHandle) release() {
+	if d.refs.Add(-1) == 0 && d.fd >= 0 {
+		unix.Close(d.fd)
+	}
+}
+
+// readFile reads a file of the folder by name and releases the handle.
+func (d *dirHandle) readFile(name string, limit int64) ([]byte, time.Time, string) {
+	defer d.release()
+	if d.fd < 0 {
+		return readOSFile(filepath.Join(d.path, name), limit)
+	}
+	return readFileAt(d.fd, name, limit)
+}
+
+func readFileAt(dirfd int, name string, limit int64) ([]byte, time.Time, string) {
 	var fd int
 	var err error
 	for {
-		fd, err = syscall.Open(path, syscall.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOFOLLOW|syscall.O_CLOEXEC, 0)
-		if err != syscall.EINTR {
+		fd, err = unix.Openat(dirfd, name, unix.O_RDONLY|unix.O_NONBLOCK|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+		if err != unix.EINTR {
 			break
 		}
 	}

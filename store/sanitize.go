@@ -2,6 +2,7 @@ package store
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 	"unsafe"
 
@@ -144,19 +145,43 @@ func unsafeRune(r rune) bool {
 // oneLine collapses all runs of white space (including newlines) into single
 // spaces, for fields shown on one line: titles, authors, sources.
 func oneLine(s string) string {
-	clean := len(s) == 0 || s[0] != ' ' && s[len(s)-1] != ' '
-	for i := 0; clean && i < len(s); i++ {
-		switch s[i] {
-		case '\n', '\t', '\r', '\v', '\f':
-			clean = false
-		case ' ':
-			clean = i+1 < len(s) && s[i+1] != ' '
-		}
-	}
-	if clean && utf8.ValidString(s) && !strings.ContainsAny(s, "\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000") {
+	if isOneLine(s) {
 		return s
 	}
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// isOneLine reports text that oneLine would return unchanged: no leading,
+// trailing or doubled spaces and no other white space. Titles and summaries
+// almost always are, so this saves the split and join at load.
+func isOneLine(s string) bool {
+	if s == "" {
+		return true
+	}
+	if s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == ' ':
+				if s[i+1] == ' ' { // safe: s does not end in a space
+					return false
+				}
+			case c <= '\r' && c >= '\t':
+				return false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) || r == utf8.RuneError && size == 1 {
+			return false
+		}
+		i += size
+	}
+	return true
 }
 
 // load64 reads eight bytes of s at i as a little-endian word; the compiler
