@@ -13,6 +13,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/tidings-app/tidings/store"
+	"github.com/tidings-app/tidings/ui/styles"
 )
 
 // testRenderer is a renderer that draws no colour and believes the
@@ -75,8 +76,8 @@ func newTestModel(t testing.TB, w, h int, opts Options) Model {
 }
 
 // send feeds messages to the model and runs every command they return,
-// synchronously and depth first, feeding the results back, until nothing
-// is left. Batches and sequences are taken apart; quitting stops.
+// synchronously and in the order they were issued (as if each finished
+// before the next), feeding the results back, until nothing is left. Batches and sequences are taken apart; quitting stops.
 func send(t testing.TB, m Model, cmd tea.Cmd, msgs ...tea.Msg) Model {
 	t.Helper()
 	queue := []tea.Cmd{cmd}
@@ -97,7 +98,7 @@ func send(t testing.TB, m Model, cmd tea.Cmd, msgs ...tea.Msg) Model {
 		case nil:
 			continue
 		case tea.BatchMsg:
-			queue = append(append([]tea.Cmd{}, msg...), queue...)
+			queue = append(queue, msg...)
 			continue
 		case tea.QuitMsg:
 			return m
@@ -108,12 +109,12 @@ func send(t testing.TB, m Model, cmd tea.Cmd, msgs ...tea.Msg) Model {
 			for i := range v.Len() {
 				cmds = append(cmds, v.Index(i).Interface().(tea.Cmd))
 			}
-			queue = append(cmds, queue...)
+			queue = append(queue, cmds...)
 			continue
 		}
 		next, out := m.Update(msg)
 		m = next.(Model)
-		queue = append([]tea.Cmd{out}, queue...)
+		queue = append(queue, out)
 	}
 	return m
 }
@@ -151,3 +152,6 @@ func press(t testing.TB, m Model, names ...string) Model {
 
 // screen is the frame without escape sequences.
 func screen(m Model) string { return ansi.Strip(m.View()) }
+
+// testStyles are the styles of the test renderer.
+func testStyles() styles.Styles { return styles.DefaultStyles(testRenderer(), "dark", false) }

@@ -53,9 +53,9 @@ func (b *searchbox) Blur() { b.focused = false }
 
 // SetValue replaces the text.
 func (b *searchbox) SetValue(s string) {
-	b.value = nil
+	b.value, b.pos, b.offset = nil, 0, 0
 	b.insert([]rune(s))
-	b.pos = len(b.value)
+	b.scroll()
 }
 
 // Reset empties the box and takes the keyboard away.

@@ -7,7 +7,10 @@
 // paint one user's terminal with another's settings.
 package styles
 
-import "github.com/charmbracelet/lipgloss"
+import (
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+)
 
 // Styles is every style the TUI draws with.
 type Styles struct {
@@ -64,7 +67,7 @@ type Styles struct {
 
 // DefaultStyles builds the styles from the session's renderer. theme is
 // "auto" (ask the renderer about the background), "dark" or "light";
-// noColor (NO_COLOR) wins over both.
+// noColor (NO_COLOR), or a renderer without colour, wins over both.
 func DefaultStyles(r *lipgloss.Renderer, theme string, noColor bool) Styles {
 	dark := true
 	switch theme {
@@ -74,7 +77,10 @@ func DefaultStyles(r *lipgloss.Renderer, theme string, noColor bool) Styles {
 	default:
 		dark = r.HasDarkBackground()
 	}
-	if noColor {
+	// A terminal without colour (TERM=dumb, an SSH client that said so)
+	// gets Glamour's plain style too: its dark and light styles write
+	// colour sequences whatever the renderer's profile.
+	if noColor || r.ColorProfile() == termenv.Ascii {
 		return plain(r, dark)
 	}
 	p := LightPalette()
