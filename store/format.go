@@ -59,8 +59,10 @@ func sectionOf(relPath string) string {
 func fillDefaults(a *Article, f *sourceFile, fmtName string) {
 	a.Path = f.relPath
 	a.Format = fmtName
+	// Folder and file names are data too: a name can hold escape
+	// sequences, C1 controls, bidi overrides or bytes that are not UTF-8.
 	if a.Section == "" {
-		a.Section = sectionOf(f.relPath)
+		a.Section = sanitize(sectionOf(f.relPath))
 	}
 	if a.Published.IsZero() {
 		a.Published = f.modTime
@@ -69,7 +71,7 @@ func fillDefaults(a *Article, f *sourceFile, fmtName string) {
 	a.Author = oneLine(a.Author)
 	a.Source = oneLine(a.Source)
 	if a.Title == "" {
-		a.Title = strings.TrimSuffix(path.Base(f.relPath), path.Ext(f.relPath))
+		a.Title = oneLine(sanitize(strings.TrimSuffix(path.Base(f.relPath), path.Ext(f.relPath))))
 	}
 	if a.Words == 0 {
 		a.Words = countWords(a.Body)
