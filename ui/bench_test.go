@@ -2,11 +2,14 @@ package ui
 
 import (
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 
 	"github.com/tidings-app/tidings/store"
 	"github.com/tidings-app/tidings/store/synth"
@@ -27,13 +30,22 @@ var bigLibrary = sync.OnceValues(func() (*store.Store, []store.Article) {
 	return store.New(arts), arts
 })
 
+// benchRenderer is a true-colour terminal with a dark background, so the
+// benchmarks pay for colour sequences and Glamour's dark style as users do.
+func benchRenderer() *lipgloss.Renderer {
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(termenv.TrueColor)
+	r.SetHasDarkBackground(true)
+	return r
+}
+
 // BenchmarkSearchKeystroke is one keystroke in the search box at 100k
 // articles: the key, the search command, its result, and the next frame.
 // Keystrokes alternate between typing the last letter of "government" and
 // deleting it, so every one is a new query.
 func BenchmarkSearchKeystroke(b *testing.B) {
 	st, _ := bigLibrary()
-	m := newTestModel(b, 120, 40, Options{Store: st})
+	m := newTestModel(b, 120, 40, Options{Store: st, Renderer: benchRenderer()})
 	m = press(b, m, "/", "governmen")
 	typeT := tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'t'}}
 	del := tea.KeyMsg{Type: tea.KeyBackspace}
@@ -75,7 +87,7 @@ func BenchmarkOpenArticle(b *testing.B) {
 	big.ID, big.Body = "b16b16b16b16", body.String()
 	for _, a := range []store.Article{small, big} {
 		b.Run(fmt.Sprintf("%dKB", (len(a.Body)+512)/1024), func(b *testing.B) {
-			m := newTestModel(b, 120, 40, Options{Store: store.New([]store.Article{a})})
+			m := newTestModel(b, 120, 40, Options{Store: store.New([]store.Article{a}), Renderer: benchRenderer()})
 			art := m.list.Selected()
 			b.ReportAllocs()
 			b.SetBytes(int64(len(a.Body)))
