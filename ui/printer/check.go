@@ -1,6 +1,7 @@
 package printer
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -36,9 +37,14 @@ func Check(w io.Writer, rep *store.Report, asJSON bool) error {
 			Bytes: rep.Bytes, ReadMS: ms(rep.Read), IndexMS: ms(rep.Index), TotalMS: ms(rep.Total),
 			Skipped: nonNil(rep.Skipped), Warnings: nonNil(rep.Warnings),
 		}
-		enc := json.NewEncoder(w)
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
 		enc.SetEscapeHTML(false)
-		return enc.Encode(c)
+		if err := enc.Encode(c); err != nil {
+			return err
+		}
+		_, err := w.Write(escapeTerminalJSON(buf.Bytes())) // paths are file names, raw
+		return err
 	}
 	var b strings.Builder
 	for _, r := range rep.Roots {

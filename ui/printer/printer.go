@@ -8,11 +8,13 @@
 package printer
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/tidings-app/tidings/state"
 	"github.com/tidings-app/tidings/store"
@@ -65,14 +67,49 @@ func FormatDate(t time.Time) string {
 
 // JSONLines writes records as JSON Lines.
 func JSONLines(w io.Writer, recs []Record) error {
-	enc := json.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	for i := range recs {
 		if err := enc.Encode(&recs[i]); err != nil {
 			return err
 		}
+		if buf.Len() > 64<<10 || i == len(recs)-1 {
+			if _, err := w.Write(escapeTerminalJSON(buf.Bytes())); err != nil {
+				return err
+			}
+			buf.Reset()
+		}
 	}
 	return nil
+}
+
+// escapeTerminalJSON escapes, as \uXXXX, the characters encoding/json
+// writes raw but a terminal obeys: DEL, C1 controls (U+009B is CSI) and the
+// bidi overrides and isolates. Paths are file names as they are on disk and
+// may hold any of them. They can only occur inside JSON strings, so the
+// result decodes to the same values. Clean output is returned as it is.
+func escapeTerminalJSON(b []byte) []byte {
+	var out []byte
+	last := 0
+	for i := 0; i < len(b); {
+		c := b[i]
+		if c < utf8.RuneSelf && c != 0x7f {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		if r == 0x7f || r >= 0x80 && r <= 0x9f || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 {
+			out = append(out, b[last:i]...)
+			out = fmt.Appendf(out, `\u%04x`, r)
+			last = i + size
+		}
+		i += size
+	}
+	if out == nil {
+		return b
+	}
+	return append(out, b[last:]...)
 }
 
 // Line is the one-line form of an article in plain `list` output:
