@@ -3,42 +3,56 @@ package index
 import (
 	"encoding/binary"
 	"strings"
+	"unicode/utf8"
 )
 
 // tokenizer turns batches of documents into encoded postings. One per Add
 // worker: its dictionaries live across batches, so each distinct word is
 // folded, stemmed and hashed into a string key once per worker, not once per
 // occurrence (Zipf: a few thousand words make most of the text).
+//
+// The hot path is per token: fold the word into a fixed buffer while hashing
+// it, find its local surface id in an open-addressing table (no allocation,
+// keys packed in one byte slice so the table stays in cache), and append the
+// term id to the field's token list. Postings are written once per distinct
+// term per document (in flush), so the scattered writes into per-term
+// buffers happen a few hundred times per article rather than once per word.
 type tokenizer struct {
-	buf   []byte
-	surfs map[string]int32
-	surf  []localSurf
-	terms map[string]int32
-	term  []localTerm
+	// Surface dictionary: slots hold hash<<32 | (sid+1), 0 when empty.
+	slots []uint64
+	keys  []byte   // folded forms, concatenated
+	koff  []uint32 // by sid: start of its form in keys; the end is koff[sid+1]
+	// Dense per-surface data, indexed by sid, for the per-token loop.
+	surfTerm  []uint32 // term id << 1 | isStem
+	surfStamp []uint32 // field stamp of the last field the surface occurred in
+	surfDF    []uint32 // fields seen in this batch
+	surfGen   []int32  // batch the surface was last seen in
+	surfIdx   []int32  // its index in batch.surfs
+	surfForm  []string
+	exact     []fieldBuf // by sid; only forms that differ from their stem use theirs
+	terms     map[string]int32
+	stems     []string // by term id
+	// Per-term state in dense arrays, one 64-byte fieldBuf per field: flush
+	// touches them once per distinct term per document, and a compact
+	// layout keeps that from missing the cache.
+	body, title []fieldBuf
+	termGen     []int32                  // batch the term was last seen in
+	termIdx     []int32                  // its index in batch.terms
+	lbuf        [maxTokenBytes + 16]byte // folded ASCII word, with room for 8-byte stores
+	sbuf        []byte                   // folded non-ASCII word
 	// per batch
 	batchTerms []int32
 	batchSurfs []int32
 	gen        int32
-	// per document and field
+	// per field
+	stamp    uint32
+	toks     []uint32 // term id of each token, in position order
+	cnt      []uint32 // by term id: occurrences in the current field
+	flg      []uint8  // by term id: the stem form itself occurred
+	off      []uint32 // by term id: scatter cursor into posBuf
+	posBuf   []uint32 // positions grouped by term
 	docTerms []int32
 	docSurfs []int32
-}
-
-type localSurf struct {
-	form     string
-	term     int32
-	isStem   bool
-	exact    fieldBuf // only when !isStem
-	gen      int32
-	batchIdx int32
-	df       uint32
-}
-
-type localTerm struct {
-	stem        string
-	body, title fieldBuf
-	gen         int32
-	batchIdx    int32
 }
 
 // fieldBuf accumulates one term's postings in one field for the current batch.
@@ -47,10 +61,7 @@ type fieldBuf struct {
 	n         uint32
 	base      DocNum
 	last      DocNum
-	inDoc     bool
-	tf        uint32
-	flag      bool
-	lastPos   uint32
+	_         uint32 // pad to 64 bytes: one cache line per term
 }
 
 type batch struct {
@@ -81,27 +92,110 @@ type batchSurf struct {
 }
 
 func newTokenizer() *tokenizer {
-	return &tokenizer{surfs: make(map[string]int32), terms: make(map[string]int32)}
+	return &tokenizer{
+		slots: make([]uint64, 1<<12),
+		koff:  []uint32{0},
+		terms: make(map[string]int32),
+	}
 }
 
-// lookup returns the local surface id of a folded word, stemming it the first
-// time this worker sees it.
-func (t *tokenizer) lookup(folded string) int32 {
-	if id, ok := t.surfs[folded]; ok {
-		return id
+// Hash constants (from splitmix64 / murmur3's finaliser): any good 64-bit
+// multiplicative mix works; the table only needs the top 32 bits spread.
+const (
+	hashK0 = 0x9E3779B97F4A7C15
+	hashK1 = 0xBF58476D1CE4E5B9
+)
+
+func hashMix(h, v uint64) uint64 {
+	h = (h ^ v) * hashK1
+	return h ^ h>>29
+}
+
+// hashBytes hashes a folded word exactly as the ASCII fast path in tokens
+// does: 8-byte little-endian chunks, the last one zero-padded.
+func hashBytes(b []byte) uint32 {
+	h := uint64(len(b)) * hashK0
+	for len(b) >= 8 {
+		h = hashMix(h, binary.LittleEndian.Uint64(b))
+		b = b[8:]
 	}
-	form := strings.Clone(folded)
+	if len(b) > 0 {
+		var v uint64
+		for i, c := range b {
+			v |= uint64(c) << (8 * i)
+		}
+		h = hashMix(h, v)
+	}
+	return uint32(h >> 32)
+}
+
+// lookup returns the local surface id of the folded word w with hash h,
+// stemming it the first time this worker sees it.
+func (t *tokenizer) lookup(h uint32, w []byte) uint32 {
+	mask := uint32(len(t.slots) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		s := t.slots[i]
+		if s == 0 {
+			return t.insert(i, h, w)
+		}
+		if uint32(s>>32) == h {
+			sid := uint32(s) - 1
+			if unsafeString(t.keys[t.koff[sid]:t.koff[sid+1]]) == unsafeString(w) {
+				return sid
+			}
+		}
+	}
+}
+
+func (t *tokenizer) insert(slot, h uint32, w []byte) uint32 {
+	sid := uint32(len(t.surfForm))
+	t.slots[slot] = uint64(h)<<32 | uint64(sid+1)
+	t.keys = append(t.keys, w...)
+	t.koff = append(t.koff, uint32(len(t.keys)))
+	form := string(w)
 	st := stem(form)
 	tid, ok := t.terms[st]
 	if !ok {
-		tid = int32(len(t.term))
+		tid = int32(len(t.stems))
 		t.terms[st] = tid
-		t.term = append(t.term, localTerm{stem: st, gen: -1})
+		t.stems = append(t.stems, st)
+		t.body = append(t.body, fieldBuf{})
+		t.title = append(t.title, fieldBuf{})
+		t.termGen = append(t.termGen, -1)
+		t.termIdx = append(t.termIdx, 0)
+		t.cnt = append(t.cnt, 0)
+		t.flg = append(t.flg, 0)
+		t.off = append(t.off, 0)
 	}
-	id := int32(len(t.surf))
-	t.surfs[form] = id
-	t.surf = append(t.surf, localSurf{form: form, term: tid, isStem: form == st, gen: -1})
-	return id
+	isStem := form == st
+	t.surfForm = append(t.surfForm, form)
+	t.surfTerm = append(t.surfTerm, uint32(tid)<<1|uint32(b2u(isStem)))
+	t.surfStamp = append(t.surfStamp, 0)
+	t.surfDF = append(t.surfDF, 0)
+	t.surfGen = append(t.surfGen, -1)
+	t.surfIdx = append(t.surfIdx, 0)
+	t.exact = append(t.exact, fieldBuf{})
+	if len(t.surfForm)*2 > len(t.slots) {
+		t.grow()
+	}
+	return sid
+}
+
+// grow doubles the table, keeping it at most half full so probes stay short.
+func (t *tokenizer) grow() {
+	slots := make([]uint64, 2*len(t.slots))
+	mask := uint32(len(slots) - 1)
+	for _, s := range t.slots {
+		if s == 0 {
+			continue
+		}
+		i := uint32(s>>32) & mask
+		for slots[i] != 0 {
+			i = (i + 1) & mask
+		}
+		slots[i] = s
+	}
+	t.slots = slots
 }
 
 func (t *tokenizer) batch(docs []Doc, first DocNum) *batch {
@@ -126,45 +220,16 @@ func (t *tokenizer) batch(docs []Doc, first DocNum) *batch {
 
 // field indexes one field of document n and returns its length in tokens.
 func (t *tokenizer) field(n DocNum, text string, title bool) uint32 {
+	t.toks = t.toks[:0]
 	t.docTerms = t.docTerms[:0]
 	t.docSurfs = t.docSurfs[:0]
-	var pos uint32
-	emit := func(_, _ int, folded string) bool {
-		sid := t.lookup(folded)
-		s := &t.surf[sid]
-		if s.gen != t.gen {
-			s.gen = t.gen
-			s.batchIdx = int32(len(t.batchSurfs))
-			t.batchSurfs = append(t.batchSurfs, sid)
-		}
-		lt := &t.term[s.term]
-		if lt.gen != t.gen {
-			lt.gen = t.gen
-			lt.batchIdx = int32(len(t.batchTerms))
-			t.batchTerms = append(t.batchTerms, s.term)
-		}
-		fb := &lt.body
-		if title {
-			fb = &lt.title
-		}
-		if !fb.inDoc {
-			fb.inDoc = true
-			fb.tf, fb.flag, fb.lastPos = 0, false, 0
-			t.docTerms = append(t.docTerms, s.term)
-		}
-		fb.tf++
-		fb.flag = fb.flag || s.isStem
-		fb.pos = binary.AppendUvarint(fb.pos, uint64(pos-fb.lastPos))
-		fb.lastPos = pos
-		if !s.exact.inDoc {
-			s.exact.inDoc = true
-			t.docSurfs = append(t.docSurfs, sid)
-		}
-		pos++
-		return true
+	t.stamp++
+	if t.stamp == 0 { // wrapped: forget every stamp
+		clear(t.surfStamp)
+		t.stamp = 1
 	}
 	if title {
-		tokenize(text, &t.buf, emit)
+		t.tokens(text)
 	} else {
 		// Link targets are not text: "[talks](https://x/y)" indexes "talks" only.
 		rest := text
@@ -173,7 +238,7 @@ func (t *tokenizer) field(n DocNum, text string, title bool) uint32 {
 			if i < 0 {
 				break
 			}
-			tokenize(rest[:i], &t.buf, emit)
+			t.tokens(rest[:i])
 			j := strings.IndexByte(rest[i:], ')')
 			if j < 0 || strings.IndexByte(rest[i:i+j], ' ') >= 0 {
 				rest = rest[i+1:]
@@ -181,26 +246,179 @@ func (t *tokenizer) field(n DocNum, text string, title bool) uint32 {
 			}
 			rest = rest[i+j+1:]
 		}
-		tokenize(rest, &t.buf, emit)
+		t.tokens(rest)
+	}
+	t.flush(n, title)
+	return uint32(len(t.toks))
+}
+
+// tokens appends the tokens of s to the field. It splits words exactly as
+// tokenize does (TestIndexTokensMatchTokenize holds it to that), with the
+// common case inlined: an ASCII word is lower-cased eight bytes at a time
+// (word bytes and apostrophes all have bit 0x20 set once lower-cased, so
+// OR-ing 0x20 folds them) and hashed in the same pass.
+func (t *tokenizer) tokens(s string) {
+	i := 0
+	for i < len(s) {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			switch {
+			case isCJK(r):
+				t.sbuf = utf8.AppendRune(t.sbuf[:0], r)
+				t.add(t.sbuf)
+				i += n
+			case isWordRune(r):
+				i = slowToken(s, i, &t.sbuf, t.addSlow)
+			default:
+				i += n
+			}
+			continue
+		}
+		if !asciiWord[c] {
+			i++
+			continue
+		}
+		start := i
+		j := i + 1
+		for j < len(s) {
+			c := s[j]
+			if c < utf8.RuneSelf && asciiWord[c] {
+				j++
+				continue
+			}
+			if c == '\'' && j+1 < len(s) && s[j+1] < utf8.RuneSelf && asciiWord[s[j+1]] {
+				j += 2
+				continue
+			}
+			break
+		}
+		if j < len(s) && s[j] >= utf8.RuneSelf {
+			r, _ := utf8.DecodeRuneInString(s[j:])
+			if (isWordRune(r) && !isCJK(r)) || r == '’' {
+				i = slowToken(s, start, &t.sbuf, t.addSlow)
+				continue
+			}
+		}
+		i = j
+		n := min(j-start, maxTokenBytes)
+		w := s[start : start+n]
+		h := uint64(n) * hashK0
+		k := 0
+		for ; k+8 <= n; k += 8 {
+			v := load64(w, k) | 0x2020202020202020
+			binary.LittleEndian.PutUint64(t.lbuf[k:], v)
+			h = hashMix(h, v)
+		}
+		if k < n {
+			var v uint64
+			if start+k+8 <= len(s) {
+				v = load64(s, start+k) & (1<<(8*(n-k)) - 1)
+			} else {
+				for x := k; x < n; x++ {
+					v |= uint64(w[x]) << (8 * (x - k))
+				}
+			}
+			v |= 0x2020202020202020 & (1<<(8*(n-k)) - 1)
+			binary.LittleEndian.PutUint64(t.lbuf[k:], v)
+			h = hashMix(h, v)
+		}
+		t.addSID(t.lookup(uint32(h>>32), t.lbuf[:n]))
+	}
+}
+
+// load64 reads 8 bytes of s at i, little-endian (one load on amd64/arm64).
+func load64(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+func (t *tokenizer) addSlow(_, _ int, folded string) bool {
+	// folded views t.sbuf, where slowToken folded the word.
+	t.add(t.sbuf)
+	return true
+}
+
+func (t *tokenizer) add(w []byte) { t.addSID(t.lookup(hashBytes(w), w)) }
+
+// addSID records one token of surface sid at the next position.
+func (t *tokenizer) addSID(sid uint32) {
+	if t.surfStamp[sid] != t.stamp {
+		t.surfStamp[sid] = t.stamp
+		t.docSurfs = append(t.docSurfs, int32(sid))
+	}
+	x := t.surfTerm[sid]
+	tid := x >> 1
+	if t.cnt[tid] == 0 {
+		t.docTerms = append(t.docTerms, int32(tid))
+	}
+	t.cnt[tid]++
+	t.flg[tid] |= uint8(x & 1)
+	t.toks = append(t.toks, tid)
+}
+
+// flush writes the field's postings: per distinct term the document delta,
+// tf<<1|hasStemForm, and the positions, grouped by a counting sort of the
+// field's tokens by term.
+func (t *tokenizer) flush(n DocNum, title bool) {
+	run := uint32(0)
+	for _, tid := range t.docTerms {
+		t.off[tid] = run
+		run += t.cnt[tid]
+	}
+	if cap(t.posBuf) < len(t.toks) {
+		t.posBuf = make([]uint32, len(t.toks)+len(t.toks)/2)
+	}
+	pb := t.posBuf[:len(t.toks)]
+	off := t.off
+	for p, tid := range t.toks {
+		pb[off[tid]] = uint32(p)
+		off[tid]++
+	}
+	bufs := t.body
+	if title {
+		bufs = t.title
 	}
 	for _, tid := range t.docTerms {
-		lt := &t.term[tid]
-		fb := &lt.body
-		if title {
-			fb = &lt.title
+		if t.termGen[tid] != t.gen {
+			t.termGen[tid] = t.gen
+			t.termIdx[tid] = int32(len(t.batchTerms))
+			t.batchTerms = append(t.batchTerms, tid)
 		}
-		fb.inDoc = false
-		fb.addDoc(n, fb.tf<<1|b2u(fb.flag))
+		fb := &bufs[tid]
+		c := t.cnt[tid]
+		fb.addDoc(n, c<<1|uint32(t.flg[tid]))
+		end := t.off[tid]
+		pos := fb.pos
+		prev := uint32(0)
+		for _, p := range pb[end-c : end] {
+			pos = appendUvarint(pos, p-prev)
+			prev = p
+		}
+		fb.pos = pos
+		t.cnt[tid], t.flg[tid] = 0, 0
 	}
 	for _, sid := range t.docSurfs {
-		s := &t.surf[sid]
-		s.exact.inDoc = false
-		s.df++ // per field: an estimate, only used to rank prefix expansions
-		if !s.isStem && (s.exact.n == 0 || s.exact.last != n) {
-			s.exact.addDoc(n, 0)
+		if t.surfGen[sid] != t.gen {
+			t.surfGen[sid] = t.gen
+			t.surfIdx[sid] = int32(len(t.batchSurfs))
+			t.batchSurfs = append(t.batchSurfs, sid)
+		}
+		t.surfDF[sid]++ // per field: an estimate, only used to rank prefix expansions
+		if t.surfTerm[sid]&1 == 0 {
+			if e := &t.exact[sid]; e.n == 0 || e.last != n {
+				e.addDoc(n, 0)
+			}
 		}
 	}
-	return pos
+}
+
+func appendUvarint(b []byte, v uint32) []byte {
+	if v < 0x80 {
+		return append(b, byte(v))
+	}
+	return binary.AppendUvarint(b, uint64(v))
 }
 
 func b2u(b bool) uint32 {
@@ -216,9 +434,9 @@ func (fb *fieldBuf) addDoc(n DocNum, payload uint32) {
 	if fb.n == 0 {
 		fb.base, fb.last = n, n
 	}
-	fb.docs = binary.AppendUvarint(fb.docs, uint64(n-fb.last))
+	fb.docs = appendUvarint(fb.docs, uint32(n-fb.last))
 	if payload != 0 {
-		fb.docs = binary.AppendUvarint(fb.docs, uint64(payload))
+		fb.docs = appendUvarint(fb.docs, payload)
 	}
 	fb.last = n
 	fb.n++
@@ -229,11 +447,10 @@ func (fb *fieldBuf) addDoc(n DocNum, payload uint32) {
 func (t *tokenizer) pack(b *batch) {
 	size := 0
 	for _, tid := range t.batchTerms {
-		lt := &t.term[tid]
-		size += len(lt.body.docs) + len(lt.body.pos) + len(lt.title.docs) + len(lt.title.pos)
+		size += len(t.body[tid].docs) + len(t.body[tid].pos) + len(t.title[tid].docs) + len(t.title[tid].pos)
 	}
 	for _, sid := range t.batchSurfs {
-		size += len(t.surf[sid].exact.docs)
+		size += len(t.exact[sid].docs)
 	}
 	arena := make([]byte, 0, size)
 	seg := func(fb *fieldBuf) segment {
@@ -249,14 +466,13 @@ func (t *tokenizer) pack(b *batch) {
 	}
 	b.terms = make([]batchTerm, len(t.batchTerms))
 	for i, tid := range t.batchTerms {
-		lt := &t.term[tid]
-		b.terms[i] = batchTerm{stem: lt.stem, body: seg(&lt.body), title: seg(&lt.title)}
+		b.terms[i] = batchTerm{stem: t.stems[tid], body: seg(&t.body[tid]), title: seg(&t.title[tid])}
 	}
 	b.surfs = make([]batchSurf, len(t.batchSurfs))
 	for i, sid := range t.batchSurfs {
-		s := &t.surf[sid]
-		b.surfs[i] = batchSurf{form: s.form, isStem: s.isStem, term: t.term[s.term].batchIdx, exact: seg(&s.exact), df: s.df}
-		s.df = 0
+		x := t.surfTerm[sid]
+		b.surfs[i] = batchSurf{form: t.surfForm[sid], isStem: x&1 != 0, term: t.termIdx[x>>1], exact: seg(&t.exact[sid]), df: t.surfDF[sid]}
+		t.surfDF[sid] = 0
 	}
 	b.arena = arena
 }

@@ -281,3 +281,47 @@ func TestConcurrentSearchAndAdd(t *testing.T) {
 }
 
 func TestMain(m *testing.M) { os.Exit(m.Run()) }
+
+// TestIndexTokensMatchTokenize holds the indexer's inlined tokenizer to the
+// reference one: the same words, folded the same way, in the same order.
+func TestIndexTokensMatchTokenize(t *testing.T) {
+	texts := []string{
+		seedTitle, seedBody,
+		"Hello, World! Russia’s pull-out don't 'quoted' it's x'",
+		"Café Straße ÉLAN naïve ﬁnance Ｆｕｌｌ 东京 news Su-34 250,000",
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ tail",
+		"short a I x9 UPPERCASEWORDS mixedCase12345678 end'", "abcdefgh abcdefghi ABCDEFG",
+		"naïveté façade déjà-vu ŁÓDŹ ΑΘΗΝΑ мир ㈠ ゟ 한국어 a’b a''b",
+	}
+	for _, d := range corpus(200) {
+		texts = append(texts, d.Title, d.Body[:min(len(d.Body), 600)])
+	}
+	for _, text := range texts {
+		var want []string
+		var buf []byte
+		tokenize(text, &buf, func(_, _ int, f string) bool { want = append(want, f+"|"+stem(f)); return true })
+		tk := newTokenizer()
+		tk.stamp = 1
+		tk.tokens(text)
+		var got []string
+		for _, tid := range tk.toks {
+			got = append(got, "?|"+tk.stems[tid])
+		}
+		sids := map[string]bool{}
+		for _, f := range tk.surfForm {
+			sids[f] = true
+		}
+		if len(got) != len(want) {
+			t.Fatalf("%q: %d tokens, want %d", text, len(got), len(want))
+		}
+		for i := range want {
+			f, st, _ := strings.Cut(want[i], "|")
+			if got[i] != "?|"+st || !sids[f] {
+				t.Fatalf("%q: token %d stem %q, want %q (form %q known: %v)", text, i, got[i], st, f, sids[f])
+			}
+		}
+		if len(sids) != len(tk.surfForm) {
+			t.Fatalf("%q: duplicate surface forms", text)
+		}
+	}
+}
