@@ -45,6 +45,8 @@ type Index struct {
 
 	mu        sync.RWMutex
 	docs      []docInfo
+	published []int64  // by document, Unix seconds (0 unknown): dense for the ranking loop
+	deleted   []uint64 // bitset by document: tombstones, dense for the ranking loop
 	live      int
 	terms     map[string]uint32 // stem -> term id
 	postings  []termPostings    // by term id
@@ -64,12 +66,12 @@ type Index struct {
 }
 
 type docInfo struct {
-	doc       Doc
-	published int64     // Unix seconds; 0 when unknown
-	meta      [3]uint32 // value ids of source, section, author
-	tags      []uint32
-	deleted   bool
+	doc  Doc
+	meta [3]uint32 // value ids of source, section, author
+	tags []uint32
 }
+
+func (ix *Index) isDeleted(n DocNum) bool { return ix.deleted[n>>6]&(1<<(n&63)) != 0 }
 
 // termPostings holds the segments of one stemmed term in the title and body.
 type termPostings struct {
@@ -149,7 +151,7 @@ func (ix *Index) Len() int {
 func (ix *Index) Doc(n DocNum) (Doc, bool) {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	if int(n) >= len(ix.docs) || ix.docs[n].deleted {
+	if int(n) >= len(ix.docs) || ix.isDeleted(n) {
 		return Doc{}, false
 	}
 	return ix.docs[n].doc, true
@@ -161,8 +163,8 @@ func (ix *Index) Doc(n DocNum) (Doc, bool) {
 func (ix *Index) Remove(n DocNum) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	if int(n) < len(ix.docs) && !ix.docs[n].deleted {
-		ix.docs[n].deleted = true
+	if int(n) < len(ix.docs) && !ix.isDeleted(n) {
+		ix.deleted[n>>6] |= 1 << (n & 63)
 		ix.docs[n].doc = Doc{} // let the article's text be collected
 		ix.live--
 	}
@@ -234,25 +236,26 @@ func (ix *Index) merge(b *batch) {
 	ix.arenas = append(ix.arenas, b.arena)
 	for i := range b.docs {
 		d := &b.docs[i]
-		di := docInfo{
-			doc:       d.doc,
-			published: d.published,
-		}
+		di := docInfo{doc: d.doc}
 		di.meta[metaSource] = ix.meta[metaSource].id(d.doc.Source)
 		di.meta[metaSection] = ix.meta[metaSection].id(d.doc.Section)
 		di.meta[metaAuthor] = ix.meta[metaAuthor].id(d.doc.Author)
 		for _, t := range d.doc.Tags {
 			di.tags = append(di.tags, ix.meta[metaTag].id(t))
 		}
-		if di.published != 0 {
-			if ix.minTime == 0 || di.published < ix.minTime {
-				ix.minTime = di.published
+		if d.published != 0 {
+			if ix.minTime == 0 || d.published < ix.minTime {
+				ix.minTime = d.published
 			}
-			ix.maxTime = max(ix.maxTime, di.published)
+			ix.maxTime = max(ix.maxTime, d.published)
 		}
 		ix.bodyLen += uint64(d.bodyLen)
 		ix.titleLen += uint64(d.titleLen)
 		ix.docs = append(ix.docs, di)
+		ix.published = append(ix.published, d.published)
+		if len(ix.docs) > len(ix.deleted)*64 {
+			ix.deleted = append(ix.deleted, 0)
+		}
 		ix.bodyLens = append(ix.bodyLens, d.bodyLen)
 		ix.titleLens = append(ix.titleLens, d.titleLen)
 		ix.live++

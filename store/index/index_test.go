@@ -325,3 +325,66 @@ func TestIndexTokensMatchTokenize(t *testing.T) {
 		}
 	}
 }
+
+// TestPhraseAgainstScan checks phrase matching (any word may lead, positions
+// skipped lazily across documents and batches) against a plain scan.
+func TestPhraseAgainstScan(t *testing.T) {
+	docs := corpus(2000)
+	ix := New()
+	for i := 0; i < len(docs); i += 700 {
+		ix.Add(docs[i:min(i+700, len(docs))]...)
+	}
+	type fields struct{ title, body []string }
+	stems := make([]fields, len(docs))
+	for k, d := range docs {
+		var toks []string
+		var buf []byte
+		add := func(_, _ int, f string) bool { toks = append(toks, stem(strings.Clone(f))); return true }
+		tokenize(d.Title, &buf, add)
+		stems[k].title = toks
+		toks = nil
+		rest := d.Body
+		for { // the body without link targets, as the indexer sees it
+			i := strings.Index(rest, "](")
+			if i < 0 {
+				break
+			}
+			tokenize(rest[:i], &buf, add)
+			j := strings.IndexByte(rest[i:], ')')
+			if j < 0 || strings.IndexByte(rest[i:i+j], ' ') >= 0 {
+				rest = rest[i+1:]
+				continue
+			}
+			rest = rest[i+j+1:]
+		}
+		tokenize(rest, &buf, add)
+		stems[k].body = toks
+	}
+	count := func(phrase []string) int {
+		has := func(ts []string) bool {
+			for i := 0; i+len(phrase) <= len(ts); i++ {
+				if slices.Equal(ts[i:i+len(phrase)], phrase) {
+					return true
+				}
+			}
+			return false
+		}
+		n := 0
+		for _, f := range stems {
+			if has(f.title) || has(f.body) {
+				n++
+			}
+		}
+		return n
+	}
+	for _, q := range []string{`"of the"`, `"the government"`, `"said the minister"`, `"in a"`, `"peace talks"`, `"the the"`} {
+		pq := ParseQuery(q)
+		var want []string
+		for _, w := range pq.groups[0].atoms[0].words {
+			want = append(want, stem(w))
+		}
+		if got, exp := ix.Search(pq, SearchOptions{Limit: 5}).Total, count(want); got != exp {
+			t.Errorf("%s: %d matches, scan finds %d", q, got, exp)
+		}
+	}
+}

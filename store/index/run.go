@@ -1,7 +1,6 @@
 package index
 
 import (
-	"container/heap"
 	"slices"
 )
 
@@ -94,9 +93,11 @@ func (ix *Index) Search(q Query, opts SearchOptions) Results {
 	top := &hitHeap{order: opts.Sort}
 	limit := opts.Limit
 	total := 0
+	// consider reads only dense arrays (tombstones, exclusions, dates): it
+	// runs for every match, and a docInfo per match would miss the cache.
+	deleted, excl, published := ix.deleted, sc.excl, ix.published
 	consider := func(d DocNum, score float32) {
-		di := &ix.docs[d]
-		if di.deleted || sc.excl[d>>6]&(1<<(d&63)) != 0 {
+		if (deleted[d>>6]|excl[d>>6])&(1<<(d&63)) != 0 {
 			return
 		}
 		for i := range predMatch {
@@ -121,15 +122,16 @@ func (ix *Index) Search(q Query, opts SearchOptions) Results {
 		}
 		total++
 		s := float64(score)
-		if span > 0 && di.published != 0 {
-			s *= 1 + recencyBoost*float64(di.published-ix.minTime)/span
+		pub := published[d]
+		if span > 0 && pub != 0 {
+			s *= 1 + recencyBoost*float64(pub-ix.minTime)/span
 		}
-		h := scored{doc: d, score: s, published: di.published}
-		if limit <= 0 || top.Len() < limit {
-			heap.Push(top, h)
+		h := scored{doc: d, score: s, published: pub}
+		if limit <= 0 || len(top.items) < limit {
+			top.push(h)
 		} else if top.less(top.items[0], h) {
 			top.items[0] = h
-			heap.Fix(top, 0)
+			top.down(0)
 		}
 	}
 	if len(scoring) > 0 {
@@ -144,9 +146,9 @@ func (ix *Index) Search(q Query, opts SearchOptions) Results {
 			consider(DocNum(d), 0)
 		}
 	}
-	hits := make([]scored, top.Len())
+	hits := make([]scored, len(top.items))
 	for i := len(hits) - 1; i >= 0; i-- {
-		hits[i] = heap.Pop(top).(scored)
+		hits[i] = top.pop()
 	}
 	res := Results{Total: total, Hits: make([]Hit, len(hits))}
 	sn := ix.newSnippeter(q, opts.SnippetRunes)
@@ -185,10 +187,10 @@ func (ix *Index) predicate(g group) predicate {
 		switch {
 		case a.field == fieldAfter:
 			t := a.date
-			tests = append(tests, func(d DocNum) bool { p := ix.docs[d].published; return p != 0 && p >= t })
+			tests = append(tests, func(d DocNum) bool { p := ix.published[d]; return p != 0 && p >= t })
 		case a.field == fieldBefore:
 			t := a.date
-			tests = append(tests, func(d DocNum) bool { p := ix.docs[d].published; return p != 0 && p < t })
+			tests = append(tests, func(d DocNum) bool { p := ix.published[d]; return p != 0 && p < t })
 		case a.field.keyword():
 			mf := int(a.field - FieldSource)
 			ok := make([]bool, len(ix.meta[mf].values))
@@ -280,12 +282,43 @@ func (h *hitHeap) less(a, b scored) bool {
 	return a.doc > b.doc
 }
 
-func (h *hitHeap) Len() int           { return len(h.items) }
-func (h *hitHeap) Less(i, j int) bool { return h.less(h.items[i], h.items[j]) }
-func (h *hitHeap) Swap(i, j int)      { h.items[i], h.items[j] = h.items[j], h.items[i] }
-func (h *hitHeap) Push(x any)         { h.items = append(h.items, x.(scored)) }
-func (h *hitHeap) Pop() any {
-	x := h.items[len(h.items)-1]
-	h.items = h.items[:len(h.items)-1]
+// push, pop and down are container/heap's algorithms on the typed slice:
+// the interface version boxes every pushed hit.
+func (h *hitHeap) push(x scored) {
+	h.items = append(h.items, x)
+	for j := len(h.items) - 1; j > 0; {
+		i := (j - 1) / 2
+		if !h.less(h.items[j], h.items[i]) {
+			break
+		}
+		h.items[i], h.items[j] = h.items[j], h.items[i]
+		j = i
+	}
+}
+
+func (h *hitHeap) pop() scored {
+	n := len(h.items) - 1
+	h.items[0], h.items[n] = h.items[n], h.items[0]
+	x := h.items[n]
+	h.items = h.items[:n]
+	h.down(0)
 	return x
+}
+
+func (h *hitHeap) down(i int) {
+	n := len(h.items)
+	for {
+		j := 2*i + 1
+		if j >= n {
+			return
+		}
+		if j+1 < n && h.less(h.items[j+1], h.items[j]) {
+			j++
+		}
+		if !h.less(h.items[j], h.items[i]) {
+			return
+		}
+		h.items[i], h.items[j] = h.items[j], h.items[i]
+		i = j
+	}
 }

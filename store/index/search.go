@@ -3,6 +3,7 @@ package index
 import (
 	"encoding/binary"
 	"math"
+	"math/bits"
 	"slices"
 	"sort"
 	"strings"
@@ -325,6 +326,10 @@ func (e *eval) phrase(words []string, titleOnly bool) {
 }
 
 // cursor walks one term's postings in one field document by document.
+// Positions are skipped lazily: next only counts how many position varints
+// the documents it passed over hold, and positions skips them in one fast
+// scan, so cursors that only test presence (snippets) or that jump far ahead
+// (phrases led by a rarer word) never walk position bytes one by one.
 type cursor struct {
 	ix      *Index
 	segs    []segment
@@ -332,25 +337,27 @@ type cursor struct {
 	docs    []byte
 	pos     []byte
 	di, pi  int
+	skip    uint32 // position varints before the current document's
 	doc     DocNum
 	tf      uint32
-	posDone bool
 	started bool
 	done    bool
+}
+
+// n returns the number of documents of the cursor's postings.
+func (c *cursor) n() int {
+	t := 0
+	for i := range c.segs {
+		t += int(c.segs[i].n)
+	}
+	return t
 }
 
 func (c *cursor) next() bool {
 	if c.done {
 		return false
 	}
-	if c.started && !c.posDone {
-		// Skip this document's positions: count varint ends.
-		for k := uint32(0); k < c.tf; c.pi++ {
-			if c.pos[c.pi] < 0x80 {
-				k++
-			}
-		}
-	}
+	c.skip += c.tf
 	for c.di >= len(c.docs) {
 		if c.started {
 			c.si++
@@ -359,18 +366,22 @@ func (c *cursor) next() bool {
 			c.done = true
 			return false
 		}
-		s := &c.segs[c.si]
-		c.docs, c.pos, c.di, c.pi, c.doc = c.ix.docsOf(s), c.ix.posOf(s), 0, 0, s.base
-		c.started = true
+		c.enter()
 	}
 	var delta, payload uint32
 	delta, c.di = uvarint(c.docs, c.di)
 	payload, c.di = uvarint(c.docs, c.di)
 	c.doc += DocNum(delta)
 	c.tf = payload >> 1
-	c.posDone = false
-	c.started = true
 	return true
+}
+
+// enter positions the cursor before the first document of segment si.
+func (c *cursor) enter() {
+	s := &c.segs[c.si]
+	c.docs, c.pos, c.di, c.pi, c.doc = c.ix.docsOf(s), c.ix.posOf(s), 0, 0, s.base
+	c.skip, c.tf = 0, 0
+	c.started = true
 }
 
 // seek moves to the first document >= d, jumping over whole segments.
@@ -378,17 +389,23 @@ func (c *cursor) seek(d DocNum) bool {
 	if c.started && !c.done && c.doc >= d {
 		return true
 	}
-	if c.started && c.si < len(c.segs) && c.segs[c.si].last < d {
-		for c.si < len(c.segs) && c.segs[c.si].last < d {
-			c.si++
+	if c.done {
+		return false
+	}
+	if !c.started || c.segs[c.si].last < d {
+		si := c.si
+		if c.started {
+			si++
 		}
-		if c.si >= len(c.segs) {
+		for si < len(c.segs) && c.segs[si].last < d {
+			si++
+		}
+		if si >= len(c.segs) {
 			c.done = true
 			return false
 		}
-		s := &c.segs[c.si]
-		c.docs, c.pos, c.di, c.pi, c.doc = c.ix.docsOf(s), c.ix.posOf(s), 0, 0, s.base
-		c.posDone = true
+		c.si = si
+		c.enter()
 	}
 	for {
 		if !c.next() {
@@ -400,7 +417,12 @@ func (c *cursor) seek(d DocNum) bool {
 	}
 }
 
+// positions decodes the current document's positions into dst.
 func (c *cursor) positions(dst []uint32) []uint32 {
+	if c.skip > 0 {
+		c.pi = skipVarints(c.pos, c.pi, c.skip)
+		c.skip = 0
+	}
 	dst = dst[:0]
 	var p uint32
 	for range c.tf {
@@ -409,27 +431,62 @@ func (c *cursor) positions(dst []uint32) []uint32 {
 		p += d
 		dst = append(dst, p)
 	}
-	c.posDone = true
+	c.tf = 0 // consumed: next has nothing left to skip
 	return dst
 }
 
+// skipVarints returns the offset after k varints starting at i, counting
+// varint ends (bytes without the high bit) eight bytes at a time.
+func skipVarints(p []byte, i int, k uint32) int {
+	for k >= 8 && i+8 <= len(p) {
+		v := binary.LittleEndian.Uint64(p[i:])
+		ends := uint32(bits.OnesCount64(^v & 0x8080808080808080))
+		if ends > k {
+			break
+		}
+		k -= ends
+		i += 8
+	}
+	for ; k > 0; i++ {
+		if p[i] < 0x80 {
+			k--
+		}
+	}
+	return i
+}
+
 // phraseMatches calls fn for each document where the cursors' terms occur at
-// consecutive positions, with the number of occurrences.
+// consecutive positions, with the number of occurrences. The term with the
+// fewest documents leads; the others seek to its documents.
 func phraseMatches(curs []cursor, fn func(DocNum, int)) {
-	if !curs[0].next() {
+	lead := 0
+	best := curs[0].n()
+	for i := 1; i < len(curs); i++ {
+		if n := curs[i].n(); n < best {
+			lead, best = i, n
+		}
+	}
+	order := []int{lead}
+	for i := range curs {
+		if i != lead {
+			order = append(order, i)
+		}
+	}
+	c0 := &curs[lead]
+	if !c0.next() {
 		return
 	}
-	pos := make([][]uint32, len(curs))
+	var starts, pos []uint32
 	for {
-		d := curs[0].doc
+		d := c0.doc
 		all := true
-		for i := 1; i < len(curs); i++ {
+		for _, i := range order[1:] {
 			if !curs[i].seek(d) {
 				return
 			}
 			if curs[i].doc != d {
 				all = false
-				if !curs[0].seek(curs[i].doc) {
+				if !c0.seek(curs[i].doc) {
 					return
 				}
 				break
@@ -438,26 +495,51 @@ func phraseMatches(curs []cursor, fn func(DocNum, int)) {
 		if !all {
 			continue
 		}
-		for i := range curs {
-			pos[i] = curs[i].positions(pos[i])
-		}
-		freq := 0
-		for _, p0 := range pos[0] {
-			ok := true
-			for i := 1; i < len(curs) && ok; i++ {
-				_, ok = slices.BinarySearch(pos[i], p0+uint32(i))
-			}
-			if ok {
-				freq++
+		// Candidate phrase starts from the lead, intersected with each
+		// other word's positions shifted back by its offset in the phrase.
+		starts = c0.positions(starts)
+		k := 0
+		for _, p := range starts {
+			if p >= uint32(lead) { // a phrase cannot start before position 0
+				starts[k] = p - uint32(lead)
+				k++
 			}
 		}
-		if freq > 0 {
-			fn(d, freq)
+		starts = starts[:k]
+		for _, i := range order[1:] {
+			if len(starts) == 0 {
+				break
+			}
+			pos = curs[i].positions(pos)
+			starts = intersectShifted(starts, pos, uint32(i))
 		}
-		if !curs[0].next() {
+		if len(starts) > 0 {
+			fn(d, len(starts))
+		}
+		if !c0.next() {
 			return
 		}
 	}
+}
+
+// intersectShifted keeps the starts s for which s+shift is in pos; both are
+// sorted.
+func intersectShifted(starts, pos []uint32, shift uint32) []uint32 {
+	out := starts[:0]
+	j := 0
+	for _, s := range starts {
+		want := s + shift
+		for j < len(pos) && pos[j] < want {
+			j++
+		}
+		if j == len(pos) {
+			break
+		}
+		if pos[j] == want {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // cost estimates how many postings a group reads, to evaluate cheap groups
