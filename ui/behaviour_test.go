@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -335,5 +336,36 @@ func TestNoEscapesFromArticles(t *testing.T) {
 		if strings.ContainsRune(out, '\x1b') || strings.ContainsRune(out, '\x07') {
 			t.Errorf("after %v an escape reached the screen: %q", keys, out)
 		}
+	}
+}
+
+func TestSearchTypedWhileLoading(t *testing.T) {
+	release := make(chan struct{})
+	lib := testLibrary()
+	m := New(Options{Load: func(context.Context) (*store.Store, *store.Report, error) {
+		<-release
+		return lib, &store.Report{}, nil
+	}, Renderer: testRenderer()})
+	m.c.tick = func(time.Duration, func(time.Time) tea.Msg) tea.Cmd { return nil }
+	m = send(t, m, nil, tea.WindowSizeMsg{Width: 80, Height: 24})
+	m = press(t, m, "/", "storm", "enter")
+	if !strings.Contains(screen(m), "/ storm") || m.state != stateLoading {
+		t.Fatalf("the search box is not shown while loading:\n%s", screen(m))
+	}
+	close(release)
+	m = send(t, m, m.Init())
+	if m.state != stateList || !m.list.filtered || m.list.total != 2 {
+		t.Errorf("the search typed while loading did not run: state %d filtered %v", m.state, m.list.filtered)
+	}
+}
+
+func TestMouseWheelMovesTheList(t *testing.T) {
+	m := newTestModel(t, 80, 24, Options{})
+	wheel := func(b tea.MouseButton) tea.Msg {
+		return tea.MouseMsg{Button: b, Action: tea.MouseActionPress}
+	}
+	m = send(t, m, nil, wheel(tea.MouseButtonWheelDown), wheel(tea.MouseButtonWheelDown), wheel(tea.MouseButtonWheelUp))
+	if m.list.cursor != 1 {
+		t.Errorf("cursor %d after down, down, up; want 1", m.list.cursor)
 	}
 }

@@ -248,6 +248,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	var cmd tea.Cmd
 	switch m.state {
+	case stateLoading:
+		cmd = m.updateLoading(msg)
 	case stateList:
 		cmd = m.updateList(msg)
 	case stateReader:
@@ -314,18 +316,28 @@ func (m *Model) layout() {
 
 // searchShown says whether the search box line is on screen.
 func (m Model) searchShown() bool {
-	return m.state == stateList && (m.searching || m.list.filtered)
+	switch m.state {
+	case stateLoading:
+		return m.searching || m.search.Value() != ""
+	case stateList:
+		return m.searching || m.list.filtered
+	}
+	return false
 }
 
 // typing reports whether keys go to a text box, where q and ? are letters.
 func (m Model) typing() bool {
-	return (m.state == stateList && m.searching) || (m.state == stateReader && m.reader.Finding())
+	return ((m.state == stateList || m.state == stateLoading) && m.searching) ||
+		(m.state == stateReader && m.reader.Finding())
 }
 
 // view is the key map's name for the current screen.
 func (m Model) view() keys.View {
 	switch m.state {
 	case stateLoading:
+		if m.searching {
+			return keys.ViewSearching
+		}
 		return keys.ViewLoading
 	case stateReader:
 		if m.reader.Finding() {
@@ -471,13 +483,17 @@ func (m Model) handleLoaded(msg loadedMsg) (Model, tea.Cmd, bool) {
 	m.list.SetArticles(m.store.Articles(store.ByDate), store.ByDate, 0)
 	m.layout()
 	m.syncKeys()
+	var typed tea.Cmd
+	if q := m.search.Value(); strings.TrimSpace(q) != "" {
+		typed = m.searchCmd(q, searchPage, false)
+	}
 	text := fmt.Sprintf("Loaded %s articles in %s", thousands(m.store.Len()), roundDuration(msg.took))
 	st := statusMsg{text: text, ttl: statusTTL}
 	if msg.report != nil && len(msg.report.Skipped) > 0 {
 		st.text += fmt.Sprintf(" · %s files skipped (see tidings check)", thousands(len(msg.report.Skipped)))
 		st.ttl = errorStatusTTL
 	}
-	return m, tea.Batch(m.setStatus(st), m.startCmd()), true
+	return m, tea.Batch(m.setStatus(st), typed, m.startCmd()), true
 }
 
 // handleStep opens the next or previous article of the list from the
@@ -538,6 +554,31 @@ func (m *Model) updateList(msg tea.Msg) tea.Cmd {
 	var cmd tea.Cmd
 	m.list, cmd = m.list.Update(msg)
 	return tea.Batch(cmd, m.moreHitsCmd())
+}
+
+// updateLoading lets a search be typed while the library loads; it runs
+// when the library is there.
+func (m *Model) updateLoading(msg tea.Msg) tea.Cmd {
+	km, ok := msg.(tea.KeyMsg)
+	switch {
+	case !ok:
+		return nil
+	case m.searching:
+		switch {
+		case key.Matches(km, m.c.keys.Accept):
+			m.searching = false
+			m.search.Blur()
+		case key.Matches(km, m.c.keys.Cancel):
+			m.clearSearch()
+		default:
+			m.search, _ = m.search.Update(km)
+		}
+	case key.Matches(km, m.c.keys.Search):
+		m.searching = true
+		m.search.Focus()
+	}
+	m.layout()
+	return nil
 }
 
 // updateSearchBox handles a key typed in the search box: every change of
@@ -641,6 +682,9 @@ func (m Model) handleSearchResult(msg searchResultMsg) (Model, tea.Cmd, bool) {
 	if msg.more {
 		m.moreLimit = 0
 	}
+	if !m.status.err {
+		m.status = statusMsg{} // the count says more than "Loaded …" now
+	}
 	m.list.SetHits(msg.query, msg.hits, msg.total, msg.took, msg.more)
 	m.layout()
 	m.syncKeys()
@@ -669,6 +713,9 @@ func (m Model) View() string {
 	parts = append(parts, m.titleView())
 	switch m.state {
 	case stateLoading:
+		if m.searchShown() {
+			parts = append(parts, centre(w)+m.search.View())
+		}
 		parts = append(parts, m.loadingView())
 	case stateList:
 		if m.searchShown() {
@@ -746,7 +793,15 @@ func (m Model) loadingView() string {
 	if p := m.opts.Progress; p != nil {
 		text = fmt.Sprintf("Loading… %s files · %s articles", thousands(int(p.Files.Load())), thousands(int(p.Articles.Load())))
 	}
-	return "\n  " + m.spinner.View() + " " + s.Empty.Render(text)
+	lines := []string{"", "  " + m.spinner.View() + " " + s.Empty.Render(text)}
+	h := m.c.height - 3
+	if m.searchShown() {
+		h--
+	}
+	for len(lines) < max(h, 1) {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
 }
 
 // statusView is the status bar: what the list or the reader shows on the
@@ -807,6 +862,9 @@ func (m Model) listStatus() (left, right string) {
 		}
 	}
 	if n := l.Len(); n > 0 {
+		if l.filtered {
+			n = max(n, l.total) // more hits are fetched on the way down
+		}
 		right = thousands(l.cursor+1) + "/" + thousands(n)
 	}
 	return left, right

@@ -107,7 +107,8 @@ func (k *KeyMap) SetView(v View, matches bool) {
 		b.SetEnabled(moving)
 	}
 	k.Open.SetEnabled(list)
-	k.Search.SetEnabled(list)
+	// A search can be typed while the library loads.
+	k.Search.SetEnabled(list || v == ViewLoading)
 	k.ClearFilter.SetEnabled(v == ViewFiltered)
 	// Sorting applies to the whole library; search results are ranked.
 	k.Sort.SetEnabled(v == ViewList)
