@@ -82,7 +82,9 @@ func splitFrontMatter(text string) (frontMatter, string, error) {
 		_, err = toml.Decode(raw, &meta)
 	}
 	if err != nil {
-		return nil, body, fmt.Errorf("front matter does not parse: %s", oneLine(err.Error()))
+		// The parsers quote the text they stopped at, cut at a byte count
+		// that can split a character: sanitize makes it valid UTF-8 again.
+		return nil, body, fmt.Errorf("front matter does not parse: %s", oneLine(sanitize(err.Error())))
 	}
 	return meta, body, nil
 }
