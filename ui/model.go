@@ -706,7 +706,7 @@ func (m Model) sortCmd() tea.Cmd {
 	}
 }
 
-// View draws the screen: title bar, the current view, status bar, key help.
+// View draws the screen: title bar, the current view, key help, status bar.
 func (m Model) View() string {
 	w, h := m.c.width, m.c.height
 	var parts []string
@@ -727,7 +727,9 @@ func (m Model) View() string {
 	case stateHelp:
 		parts = append(parts, m.helpPage.View())
 	}
-	parts = append(parts, m.statusView(), m.help.ShortHelpView(m.c.keys.ShortHelp()))
+	// The status bar is the bottom line, as in glow and less, with the keys
+	// just above it.
+	parts = append(parts, m.help.ShortHelpView(m.c.keys.ShortHelp()), m.statusView())
 	return fitScreen(strings.Join(parts, "\n"), w, h)
 }
 
