@@ -369,3 +369,26 @@ func TestMouseWheelMovesTheList(t *testing.T) {
 		t.Errorf("cursor %d after down, down, up; want 1", m.list.cursor)
 	}
 }
+
+// TestSessionsShareStoreAndCache runs many Models at once on one store and
+// one render cache, as the SSH server does; run it with -race.
+func TestSessionsShareStoreAndCache(t *testing.T) {
+	lib := testLibrary()
+	cache := New(Options{Store: lib, Renderer: testRenderer()}).c.cache
+	done := make(chan struct{})
+	for i := range 8 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			m := newTestModel(t, 60+i, 20, Options{Store: lib, Cache: cache})
+			m = press(t, m, "/", "storm", "enter", "enter", "G", "J", "K")
+			m = send(t, m, nil, tea.WindowSizeMsg{Width: 100, Height: 30})
+			_ = m.View()
+		}()
+	}
+	for range 8 {
+		<-done
+	}
+	if cache.Len() == 0 {
+		t.Error("nothing was cached")
+	}
+}
