@@ -55,6 +55,8 @@ type Index struct {
 	sorted    []uint32          // surface ids ordered by form, for prefix search
 	arenas    [][]byte          // encoded postings, one arena per merged batch
 	bodyLens  []uint32          // tokens per document body, dense for BM25's inner loop
+	ck        []uint32          // body checkpoints (byte offsets of every ckEvery-th token), docs in order
+	ckAt      []uint32          // by document: its first checkpoint in ck; one extra entry at the end
 	titleLens []uint32
 	bodyLen   uint64 // token totals, for BM25's average field length
 	titleLen  uint64
@@ -234,6 +236,10 @@ func (ix *Index) merge(b *batch) {
 	defer ix.mu.Unlock()
 	arena := uint32(len(ix.arenas))
 	ix.arenas = append(ix.arenas, b.arena)
+	if len(ix.ckAt) == 0 {
+		ix.ckAt = append(ix.ckAt, 0)
+	}
+	ix.ck = append(ix.ck, b.ck...)
 	for i := range b.docs {
 		d := &b.docs[i]
 		di := docInfo{doc: d.doc}
@@ -257,6 +263,7 @@ func (ix *Index) merge(b *batch) {
 			ix.deleted = append(ix.deleted, 0)
 		}
 		ix.bodyLens = append(ix.bodyLens, d.bodyLen)
+		ix.ckAt = append(ix.ckAt, ix.ckAt[len(ix.ckAt)-1]+d.nck)
 		ix.titleLens = append(ix.titleLens, d.titleLen)
 		ix.live++
 	}

@@ -157,11 +157,10 @@ func (ix *Index) Search(q Query, opts SearchOptions) Results {
 		order[i] = i
 	}
 	slices.SortFunc(order, func(a, b int) int { return int(hits[a].doc) - int(hits[b].doc) })
-	curs := make([]cursor, sn.m.nkeys)
 	for _, i := range order {
 		h := hits[i]
 		doc := &ix.docs[h.doc].doc
-		sn.locate(ix, curs, h.doc)
+		sn.locate(ix, h.doc)
 		text, spans := sn.snippet(doc.Title, doc.Body)
 		res.Hits[i] = Hit{Doc: h.doc, Score: h.score, Snippet: text, Spans: spans}
 	}

@@ -23,10 +23,12 @@ type matcher struct {
 	singles  []bool // by key: matches on its own, not only inside a phrase
 	phrases  [][]int
 	nkeys    int
-	keyTerms []int64   // index mode: term id of each stem key, -1 for prefixes and unknown stems
-	present  []bool    // per hit: keys whose term the body has (from the postings)
-	first    [256]bool // first bytes of possible matches: most tokens are rejected here
-	anyFirst bool      // a non-ASCII first byte is possible
+	keyTerms []int64    // index mode: term id of each stem key, -1 for prefixes and unknown stems
+	keyIDs   [][]uint32 // index mode: terms whose body positions locate each key
+	keyExact []bool     // index mode: keyIDs cover every form the key matches
+	present  []bool     // per hit: keys whose term the body has (from the postings)
+	first    [256]bool  // first bytes of possible matches: most tokens are rejected here
+	anyFirst bool       // a non-ASCII first byte is possible
 }
 
 func newMatcher(q Query, ix *Index) *matcher {
@@ -46,11 +48,14 @@ func newMatcher(q Query, ix *Index) *matcher {
 		m.stems[st] = k
 		m.singles = append(m.singles, false)
 		m.keyTerms = append(m.keyTerms, -1)
+		m.keyIDs = append(m.keyIDs, nil)
+		m.keyExact = append(m.keyExact, true)
 		m.mark(st)
 		if ix != nil {
 			m.surfaces[w] = k
 			if id, ok := ix.terms[st]; ok {
 				m.keyTerms[k] = int64(id)
+				m.keyIDs[k] = []uint32{id}
 				for _, sid := range ix.postings[id].surfaces {
 					m.surfaces[ix.surfInfo[sid].form] = k
 					m.mark(ix.surfInfo[sid].form)
@@ -74,6 +79,9 @@ func newMatcher(q Query, ix *Index) *matcher {
 				m.prefKeys = append(m.prefKeys, m.nkeys)
 				m.singles = append(m.singles, true)
 				m.keyTerms = append(m.keyTerms, -1)
+				ids, exact := prefixTerms(ix, a.words[0])
+				m.keyIDs = append(m.keyIDs, ids)
+				m.keyExact = append(m.keyExact, exact)
 				m.nkeys++
 				m.mark(a.words[0])
 			case len(a.words) == 1:
@@ -88,6 +96,32 @@ func newMatcher(q Query, ix *Index) *matcher {
 		}
 	}
 	return m
+}
+
+// maxPrefixTerms bounds the terms whose positions locate a prefix key in a
+// hit's body: each is a cursor walked over the hits.
+const maxPrefixTerms = 8
+
+// prefixTerms returns the terms of the surface forms starting with prefix,
+// and whether they are all of them.
+func prefixTerms(ix *Index, prefix string) ([]uint32, bool) {
+	if ix == nil {
+		return nil, false
+	}
+	sids := ix.prefixSurfaces(prefix)
+	exact := len(sids) < maxExpansion
+	var ids []uint32
+	for _, sid := range sids {
+		t := ix.surfInfo[sid].term
+		if slices.Contains(ids, t) {
+			continue
+		}
+		if len(ids) == maxPrefixTerms {
+			return ids, false
+		}
+		ids = append(ids, t)
+	}
+	return ids, exact
 }
 
 func (m *matcher) mark(w string) {
@@ -201,6 +235,18 @@ type snippeter struct {
 	m     *matcher
 	runes int
 	buf   []byte
+	// Per hit, from locate: where in the body to start tokenizing and how
+	// many tokens to read at most (0: the whole body).
+	from, maxToks int
+	curs          []cursor // one per (key, term) of keyIDs
+	cursKey       []int
+	matches       []posKey
+	pos           []uint32
+}
+
+type posKey struct {
+	pos uint32
+	key int
 }
 
 func (ix *Index) newSnippeter(q Query, runes int) *snippeter {
@@ -220,7 +266,7 @@ func (sn *snippeter) snippet(title, body string) (string, []Span) {
 	}
 	var toks []tokMatch
 	if sn.bodyHasMatch() {
-		toks = sn.bodyMatches(body)
+		toks = sn.bodyMatches(body, sn.from, sn.maxToks)
 	}
 	if len(toks) == 0 {
 		var tt []tokMatch
@@ -281,10 +327,12 @@ func (sn *snippeter) snippet(title, body string) (string, []Span) {
 
 // bodyMatches tokenizes the body (skipping link targets) and returns its
 // tokens that match, plus the tokens right after them so phrases can be
-// recognised; it stops once a window holding every key has been seen.
-func (sn *snippeter) bodyMatches(body string) []tokMatch {
+// recognised; it stops once a window holding every key has been seen, or
+// after maxToks tokens (when > 0). It starts at byte from, a token start.
+func (sn *snippeter) bodyMatches(body string, from, maxToks int) []tokMatch {
 	m := sn.m
 	var toks []tokMatch
+	ntok := 0
 	seen := make([]int, m.nkeys) // last byte offset each key was seen at
 	for i := range seen {
 		seen[i] = -1 << 30
@@ -293,6 +341,10 @@ func (sn *snippeter) bodyMatches(body string) []tokMatch {
 	done, last := false, false
 	emit := func(s, e int, f string) bool {
 		if done {
+			return false
+		}
+		if ntok++; maxToks > 0 && ntok > maxToks {
+			done = true
 			return false
 		}
 		k := -1
@@ -323,8 +375,8 @@ func (sn *snippeter) bodyMatches(body string) []tokMatch {
 		}
 		return !done
 	}
-	rest := body
-	off := 0
+	rest := body[from:]
+	off := from
 	for !done {
 		i := strings.Index(rest, "](")
 		j := -1
@@ -354,28 +406,72 @@ func (sn *snippeter) bodyHasMatch() bool {
 		return true
 	}
 	for k, p := range sn.m.present {
-		if p || sn.m.keyTerms[k] < 0 {
+		if p || !sn.m.keyExact[k] {
 			return true
 		}
 	}
 	return false
 }
 
-// locate fills present for document d. Hits are visited in document order,
-// so each key's cursor only moves forward.
-func (sn *snippeter) locate(ix *Index, curs []cursor, d DocNum) {
+// locate fills present for document d from the postings, and picks where
+// to read the body: the query words' positions give the best window in
+// tokens (most distinct keys, then most matches, earliest first), and the
+// body checkpoints turn its start into a byte offset, so a snippet reads a
+// few dozen tokens instead of the body up to its match. Hits are visited in
+// document order, so each cursor only moves forward.
+func (sn *snippeter) locate(ix *Index, d DocNum) {
 	m := sn.m
 	if m.present == nil {
 		m.present = make([]bool, m.nkeys)
-		for k, id := range m.keyTerms {
-			if id >= 0 {
-				curs[k] = cursor{ix: ix, segs: ix.postings[id].body}
+		for k, ids := range m.keyIDs {
+			for _, id := range ids {
+				sn.curs = append(sn.curs, cursor{ix: ix, segs: ix.postings[id].body})
+				sn.cursKey = append(sn.cursKey, k)
 			}
 		}
 	}
-	for k, id := range m.keyTerms {
-		m.present[k] = id >= 0 && curs[k].seek(d) && curs[k].doc == d
+	clear(m.present)
+	sn.matches = sn.matches[:0]
+	for i := range sn.curs {
+		c := &sn.curs[i]
+		if !c.seek(d) || c.doc != d {
+			continue
+		}
+		k := sn.cursKey[i]
+		m.present[k] = true
+		sn.pos = c.positions(sn.pos)
+		for _, p := range sn.pos[:min(len(sn.pos), 128)] {
+			sn.matches = append(sn.matches, posKey{p, k})
+		}
 	}
+	sn.from, sn.maxToks = 0, 0
+	ms := sn.matches
+	lo, hi := ix.ckAt[d], ix.ckAt[d+1]
+	if len(ms) == 0 || hi == lo {
+		return
+	}
+	slices.SortFunc(ms, func(a, b posKey) int { return int(a.pos) - int(b.pos) })
+	width := uint32(max(4, sn.runes*3/4/6)) // tokens of ~6 bytes with their space
+	seen := make([]bool, m.nkeys)
+	best, bestD, bestN := 0, -1, -1
+	for i := range ms {
+		clear(seen)
+		dk, n := 0, 0
+		for j := i; j < len(ms) && ms[j].pos-ms[i].pos < width; j++ {
+			n++
+			if !seen[ms[j].key] {
+				seen[ms[j].key] = true
+				dk++
+			}
+		}
+		if dk > bestD || dk == bestD && n > bestN {
+			best, bestD, bestN = i, dk, n
+		}
+	}
+	p0 := ms[best].pos
+	c := min(p0/ckEvery, hi-lo-1)
+	sn.from = int(ix.ck[lo+c])
+	sn.maxToks = int(p0-c*ckEvery) + int(width) + 8
 }
 
 func tokenizeAt(s string, off int, buf *[]byte, fn func(s, e int, f string) bool) {
