@@ -306,6 +306,24 @@ func (e *eval) phrase(words []string, titleOnly bool) {
 		}
 		return tp.body
 	}
+	// Each word at its offset; two function words are one pair term, whose
+	// postings count the phrase itself (it has no positions, so only a
+	// two-word phrase can use it).
+	parts, offs := ids, make([]uint32, len(ids))
+	for i := range offs {
+		offs[i] = uint32(i)
+	}
+	if len(words) == 2 {
+		_, a := pairIndex[stem(words[0])]
+		_, b := pairIndex[stem(words[1])]
+		if a && b {
+			id, ok := e.ix.terms[pairKey(words[0], words[1])]
+			if !ok {
+				return // no document has these two words in a row
+			}
+			parts, offs = []uint32{id}, []uint32{0}
+		}
+	}
 	for _, title := range []bool{false, true} {
 		if titleOnly && !title {
 			continue
@@ -314,11 +332,11 @@ func (e *eval) phrase(words []string, titleOnly bool) {
 		if title {
 			lens, avg, boost = e.ix.titleLens, e.avgTitle, titleBoost
 		}
-		curs := make([]cursor, len(ids))
-		for i, id := range ids {
+		curs := make([]cursor, len(parts))
+		for i, id := range parts {
 			curs[i] = cursor{ix: e.ix, segs: get(&e.ix.postings[id], title)}
 		}
-		phraseMatches(curs, func(d DocNum, freq int) {
+		phraseMatches(curs, offs, func(d DocNum, freq int) {
 			tf := float64(freq)
 			e.emit(d, float32(boost*w*tf*(k1+1)/(tf+k1*(1-b+b*float64(lens[d])/max(avg, 1)))))
 		})
@@ -418,20 +436,35 @@ func (c *cursor) seek(d DocNum) bool {
 }
 
 // positions decodes the current document's positions into dst.
-func (c *cursor) positions(dst []uint32) []uint32 {
+func (c *cursor) positions(dst []uint32) []uint32 { return c.positionsUpTo(dst, math.MaxUint32) }
+
+// positionsUpTo decodes the current document's positions into dst, stopping
+// after the first one > limit: a phrase needs no position past its last
+// candidate start, and a common word has dozens per document. The rest are
+// left for the lazy skip.
+func (c *cursor) positionsUpTo(dst []uint32, limit uint32) []uint32 {
 	if c.skip > 0 {
 		c.pi = skipVarints(c.pos, c.pi, c.skip)
 		c.skip = 0
 	}
 	dst = dst[:0]
-	var p uint32
-	for range c.tf {
-		var d uint32
-		d, c.pi = uvarint(c.pos, c.pi)
-		p += d
+	p, pi, pos := uint32(0), c.pi, c.pos
+	n := c.tf
+	var k uint32
+	for k = 0; k < n && p <= limit; k++ {
+		if b := pos[pi]; b < 0x80 {
+			p += uint32(b)
+			pi++
+		} else {
+			var d uint32
+			d, pi = uvarint(pos, pi)
+			p += d
+		}
 		dst = append(dst, p)
 	}
-	c.tf = 0 // consumed: next has nothing left to skip
+	c.pi = pi
+	c.skip = n - k // undecoded positions of this document
+	c.tf = 0       // consumed: next has nothing more to skip
 	return dst
 }
 
@@ -455,10 +488,10 @@ func skipVarints(p []byte, i int, k uint32) int {
 	return i
 }
 
-// phraseMatches calls fn for each document where the cursors' terms occur at
-// consecutive positions, with the number of occurrences. The term with the
-// fewest documents leads; the others seek to its documents.
-func phraseMatches(curs []cursor, fn func(DocNum, int)) {
+// phraseMatches calls fn for each document where each cursor's term occurs
+// at its offset from a common start, with the number of such starts. The
+// term with the fewest documents leads; the others seek to its documents.
+func phraseMatches(curs []cursor, offs []uint32, fn func(DocNum, int)) {
 	lead := 0
 	best := curs[0].n()
 	for i := 1; i < len(curs); i++ {
@@ -495,13 +528,20 @@ func phraseMatches(curs []cursor, fn func(DocNum, int)) {
 		if !all {
 			continue
 		}
+		if len(curs) == 1 { // a lone pair term: its tf is the phrase count
+			fn(d, int(c0.tf))
+			if !c0.next() {
+				return
+			}
+			continue
+		}
 		// Candidate phrase starts from the lead, intersected with each
 		// other word's positions shifted back by its offset in the phrase.
 		starts = c0.positions(starts)
 		k := 0
 		for _, p := range starts {
-			if p >= uint32(lead) { // a phrase cannot start before position 0
-				starts[k] = p - uint32(lead)
+			if p >= offs[lead] { // a phrase cannot start before position 0
+				starts[k] = p - offs[lead]
 				k++
 			}
 		}
@@ -510,8 +550,8 @@ func phraseMatches(curs []cursor, fn func(DocNum, int)) {
 			if len(starts) == 0 {
 				break
 			}
-			pos = curs[i].positions(pos)
-			starts = intersectShifted(starts, pos, uint32(i))
+			pos = curs[i].positionsUpTo(pos, starts[len(starts)-1]+offs[i])
+			starts = intersectShifted(starts, pos, offs[i])
 		}
 		if len(starts) > 0 {
 			fn(d, len(starts))
