@@ -275,6 +275,11 @@ func (e *eval) prefix(word string) {
 			e.scoreTerm(t, false, false)
 		}
 	}
+	// The word may be complete: "withdrawing" typed last also finds
+	// "withdrawal", as it would with a space after it.
+	if t, ok := e.ix.terms[stem(word)]; ok && !seen[t] {
+		e.scoreTerm(t, false, false)
+	}
 	if sid, ok := e.ix.surfs[word]; ok && !e.neg {
 		s := e.ix.surfInfo[sid]
 		if s.isStem {

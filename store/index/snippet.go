@@ -80,10 +80,27 @@ func newMatcher(q Query, ix *Index) *matcher {
 				m.singles = append(m.singles, true)
 				m.keyTerms = append(m.keyTerms, -1)
 				ids, exact := prefixTerms(ix, a.words[0])
-				m.keyIDs = append(m.keyIDs, ids)
-				m.keyExact = append(m.keyExact, exact)
+				k := m.nkeys
 				m.nkeys++
 				m.mark(a.words[0])
+				// As in the search, the word typed also matches its stem.
+				if st := stem(a.words[0]); !hasKey(m.stems, st) {
+					m.stems[st] = k
+					m.mark(st)
+					if ix != nil {
+						if id, ok := ix.terms[st]; ok {
+							if !slices.Contains(ids, id) {
+								ids = append(ids, id)
+							}
+							for _, sid := range ix.postings[id].surfaces {
+								m.surfaces[ix.surfInfo[sid].form] = k
+								m.mark(ix.surfInfo[sid].form)
+							}
+						}
+					}
+				}
+				m.keyIDs = append(m.keyIDs, ids)
+				m.keyExact = append(m.keyExact, exact)
 			case len(a.words) == 1:
 				m.singles[keyOf(a.words[0])] = true
 			default:
@@ -123,6 +140,8 @@ func prefixTerms(ix *Index, prefix string) ([]uint32, bool) {
 	}
 	return ids, exact
 }
+
+func hasKey(m map[string]int, k string) bool { _, ok := m[k]; return ok }
 
 func (m *matcher) mark(w string) {
 	if w == "" {
