@@ -1,6 +1,7 @@
 package index
 
 import (
+	"math"
 	"slices"
 )
 
@@ -134,14 +135,49 @@ func (ix *Index) Search(q Query, opts SearchOptions) Results {
 			top.down(0)
 		}
 	}
-	if len(scoring) > 0 {
+	plain := len(predMatch) == 0 && len(negMatch) == 0 && opts.Filter == nil
+	switch {
+	case len(scoring) > 0 && plain && limit > 0 && opts.Sort == SortRelevance:
+		// The common case, inlined: every candidate counts; the recency
+		// factor and the heap are only needed for a score that can still
+		// enter the top hits (the factor is at most 1+recencyBoost).
+		want := uint8(len(scoring))
+		cnt, scores := sc.cnt, sc.score
+		bar := math.Inf(-1) // raw scores below it cannot enter the full heap
+		for _, d := range sc.touched {
+			if cnt[d] != want || (deleted[d>>6]|excl[d>>6])&(1<<(d&63)) != 0 {
+				continue
+			}
+			total++
+			s := float64(scores[d])
+			if s < bar {
+				continue
+			}
+			pub := published[d]
+			if span > 0 && pub != 0 {
+				s *= 1 + recencyBoost*float64(pub-ix.minTime)/span
+			}
+			h := scored{doc: DocNum(d), score: s, published: pub}
+			if len(top.items) < limit {
+				top.push(h)
+			} else if top.less(top.items[0], h) {
+				top.items[0] = h
+				top.down(0)
+			} else {
+				continue
+			}
+			if len(top.items) == limit {
+				bar = top.items[0].score / (1 + recencyBoost) * (1 - 1e-9)
+			}
+		}
+	case len(scoring) > 0:
 		want := uint8(len(scoring))
 		for _, d := range sc.touched {
 			if sc.cnt[d] == want {
 				consider(DocNum(d), sc.score[d])
 			}
 		}
-	} else {
+	default:
 		for d := range n {
 			consider(DocNum(d), 0)
 		}
