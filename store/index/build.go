@@ -34,14 +34,24 @@ type tokenizer struct {
 	stems     []string // by term id
 	stopIdx   []int16  // by term id: index in pairWords, -1 for other words, -2 for pair terms
 	pairTid   []int32  // by stop index pair a*len(pairWords)+b: the pair's term id, -1 until seen
-	// Per-term state in dense arrays, one 64-byte fieldBuf per field: flush
-	// touches them once per distinct term per document, and a compact
-	// layout keeps that from missing the cache.
-	body, title []fieldBuf
-	termGen     []int32                  // batch the term was last seen in
-	termIdx     []int32                  // its index in batch.terms
-	lbuf        [maxTokenBytes + 16]byte // folded ASCII word, with room for 8-byte stores
-	sbuf        []byte                   // folded non-ASCII word
+	// Per term and field (index [0] body, [1] title), in dense arrays that
+	// stay in cache: the batch's postings so far. The postings themselves go
+	// to sequential streams (recs, dstream, pstream) and are only sorted
+	// into per-term runs by pack, which writes each byte once into the
+	// exactly sized arena: no per-term buffer is read (its head would miss
+	// the cache once per distinct term per document) and nothing is copied
+	// twice.
+	st [2]termStats
+	// Per batch, in document order: one record per (document, term, field).
+	recTid  []uint32                 // term id, | 1<<31 for the title
+	recDLen []uint8                  // bytes of its document entry in dstream
+	recPEnd []uint32                 // end of its positions in pstream
+	dstream []byte                   // document entries: varint doc delta, varint tf<<1|flag
+	pstream []byte                   // position deltas
+	termGen []int32                  // batch the term was last seen in
+	termIdx []int32                  // its index in batch.terms
+	lbuf    [maxTokenBytes + 16]byte // folded ASCII word, with room for 8-byte stores
+	sbuf    []byte                   // folded non-ASCII word
 	// per batch
 	batchTerms []int32
 	batchSurfs []int32
@@ -59,7 +69,25 @@ type tokenizer struct {
 	docSurfs []int32
 }
 
-// fieldBuf accumulates one term's postings in one field for the current batch.
+// termStats are per-term counters of one field for the current batch.
+type termStats struct {
+	n          []uint32 // documents
+	base, last []DocNum
+	dlen, plen []uint32 // bytes of document entries and positions
+	w, pw      []uint32 // pack's write offsets into the arena
+}
+
+func (s *termStats) add() {
+	s.n = append(s.n, 0)
+	s.base = append(s.base, 0)
+	s.last = append(s.last, 0)
+	s.dlen = append(s.dlen, 0)
+	s.plen = append(s.plen, 0)
+	s.w = append(s.w, 0)
+	s.pw = append(s.pw, 0)
+}
+
+// fieldBuf accumulates one form's exact postings for the current batch.
 type fieldBuf struct {
 	docs, pos []byte
 	n         uint32
@@ -217,8 +245,8 @@ func (t *tokenizer) termID(st string) int32 {
 		si = -1
 	}
 	t.stopIdx = append(t.stopIdx, si)
-	t.body = append(t.body, fieldBuf{})
-	t.title = append(t.title, fieldBuf{})
+	t.st[0].add()
+	t.st[1].add()
 	t.termGen = append(t.termGen, -1)
 	t.termIdx = append(t.termIdx, 0)
 	t.cnt = append(t.cnt, 0)
@@ -473,32 +501,41 @@ func (t *tokenizer) flush(n DocNum, title bool) {
 		pb[off[tid]] = uint32(p)
 		off[tid]++
 	}
-	bufs := t.body
-	if title {
-		bufs = t.title
-	}
+	f := b2u(title)
+	st := &t.st[f]
 	for _, tid := range t.docTerms {
 		if t.termGen[tid] != t.gen {
 			t.termGen[tid] = t.gen
 			t.termIdx[tid] = int32(len(t.batchTerms))
 			t.batchTerms = append(t.batchTerms, tid)
 		}
-		fb := &bufs[tid]
 		c := t.cnt[tid]
-		fb.addDoc(n, c<<1|uint32(t.flg[tid]))
-		if t.stopIdx[tid] == -2 {
-			t.cnt[tid] = 0
-			continue
+		if st.n[tid] == 0 {
+			st.base[tid], st.last[tid] = n, n
 		}
-		end := t.off[tid]
-		pos := fb.pos
-		prev := uint32(0)
-		for _, p := range pb[end-c : end] {
-			pos = appendUvarint(pos, p-prev)
-			prev = p
-		}
-		fb.pos = pos
+		d0 := len(t.dstream)
+		t.dstream = appendUvarint(t.dstream, uint32(n-st.last[tid]))
+		t.dstream = appendUvarint(t.dstream, c<<1|uint32(t.flg[tid]))
+		dl := len(t.dstream) - d0
+		st.last[tid] = n
+		st.n[tid]++
+		st.dlen[tid] += uint32(dl)
+		t.recTid = append(t.recTid, uint32(tid)|f<<31)
+		t.recDLen = append(t.recDLen, uint8(dl))
 		t.cnt[tid], t.flg[tid] = 0, 0
+		if t.stopIdx[tid] != -2 {
+			p0 := len(t.pstream)
+			end := t.off[tid]
+			pos := t.pstream
+			prev := uint32(0)
+			for _, p := range pb[end-c : end] {
+				pos = appendUvarint(pos, p-prev)
+				prev = p
+			}
+			t.pstream = pos
+			st.plen[tid] += uint32(len(pos) - p0)
+		}
+		t.recPEnd = append(t.recPEnd, uint32(len(t.pstream)))
 	}
 	for _, sid := range t.docSurfs {
 		if t.surfGen[sid] != t.gen {
@@ -543,37 +580,73 @@ func (fb *fieldBuf) addDoc(n DocNum, payload uint32) {
 	fb.n++
 }
 
-// pack copies the batch's postings into one exactly sized arena, so the
-// workers' growable buffers are reused and the index holds no slack.
+// pack lays the batch's postings out in one exactly sized arena: per term
+// and field its document entries then its positions, filled by replaying
+// the record streams in document order, so every term's run comes out in
+// order and the per-term state touched is a few dense counters.
 func (t *tokenizer) pack(b *batch) {
 	size := 0
 	for _, tid := range t.batchTerms {
-		size += len(t.body[tid].docs) + len(t.body[tid].pos) + len(t.title[tid].docs) + len(t.title[tid].pos)
+		for f := range t.st {
+			size += int(t.st[f].dlen[tid] + t.st[f].plen[tid])
+		}
 	}
 	for _, sid := range t.batchSurfs {
 		size += len(t.exact[sid].docs)
 	}
-	arena := make([]byte, 0, size)
-	seg := func(fb *fieldBuf) segment {
-		if fb.n == 0 {
-			return segment{}
-		}
-		s := segment{base: fb.base, last: fb.last, n: fb.n, off: uint32(len(arena)),
-			docLen: uint32(len(fb.docs)), posLen: uint32(len(fb.pos))}
-		arena = append(arena, fb.docs...)
-		arena = append(arena, fb.pos...)
-		fb.docs, fb.pos, fb.n = fb.docs[:0], fb.pos[:0], 0
-		return s
-	}
+	arena := make([]byte, size)
+	off := uint32(0)
 	b.terms = make([]batchTerm, len(t.batchTerms))
 	for i, tid := range t.batchTerms {
-		b.terms[i] = batchTerm{stem: t.stems[tid], body: seg(&t.body[tid]), title: seg(&t.title[tid])}
+		bt := &b.terms[i]
+		bt.stem = t.stems[tid]
+		for f := range t.st {
+			st := &t.st[f]
+			if st.n[tid] == 0 {
+				continue
+			}
+			sg := segment{base: st.base[tid], last: st.last[tid], n: st.n[tid], off: off,
+				docLen: st.dlen[tid], posLen: st.plen[tid]}
+			st.w[tid] = off
+			st.pw[tid] = off + sg.docLen
+			off += sg.docLen + sg.posLen
+			if f == 0 {
+				bt.body = sg
+			} else {
+				bt.title = sg
+			}
+			st.n[tid], st.dlen[tid], st.plen[tid] = 0, 0, 0
+		}
 	}
+	dp, pp := 0, 0
+	for i, x := range t.recTid {
+		st := &t.st[x>>31]
+		tid := x &^ (1 << 31)
+		dl := int(t.recDLen[i])
+		w := st.w[tid]
+		copy(arena[w:w+uint32(dl)], t.dstream[dp:dp+dl])
+		st.w[tid] = w + uint32(dl)
+		dp += dl
+		if pe := int(t.recPEnd[i]); pe > pp {
+			pw := st.pw[tid]
+			copy(arena[pw:pw+uint32(pe-pp)], t.pstream[pp:pe])
+			st.pw[tid] = pw + uint32(pe-pp)
+			pp = pe
+		}
+	}
+	t.recTid, t.recDLen, t.recPEnd = t.recTid[:0], t.recDLen[:0], t.recPEnd[:0]
+	t.dstream, t.pstream = t.dstream[:0], t.pstream[:0]
 	b.surfs = make([]batchSurf, len(t.batchSurfs))
 	for i, sid := range t.batchSurfs {
 		x := t.surfTerm[sid]
-		b.surfs[i] = batchSurf{form: t.surfForm[sid], isStem: x&1 != 0, term: t.termIdx[x>>1], exact: seg(&t.exact[sid]), df: t.surfDF[sid]}
+		bs := &b.surfs[i]
+		*bs = batchSurf{form: t.surfForm[sid], isStem: x&1 != 0, term: t.termIdx[x>>1], df: t.surfDF[sid]}
 		t.surfDF[sid] = 0
+		if e := &t.exact[sid]; e.n > 0 {
+			bs.exact = segment{base: e.base, last: e.last, n: e.n, off: off, docLen: uint32(len(e.docs))}
+			off += uint32(copy(arena[off:], e.docs))
+			e.docs, e.n = e.docs[:0], 0
+		}
 	}
 	b.arena = arena
 }
