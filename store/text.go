@@ -70,7 +70,9 @@ func parseText(f *sourceFile) ([]Article, []string, error) {
 		// The headline is the first line; any lines under it in the same
 		// block are the start of the body.
 		first := strings.SplitN(paras[0], "\n", 2)
-		a.Title = first[0]
+		// Clone: the body is rebuilt below, so the file's buffer can be
+		// collected unless a title or related line still points into it.
+		a.Title = strings.Clone(first[0])
 		rest := paras[1:]
 		if len(first) == 2 {
 			rest = append([]string{first[1]}, rest...)
@@ -78,7 +80,7 @@ func parseText(f *sourceFile) ([]Article, []string, error) {
 		paras = rest
 	}
 	if n := len(paras); n >= 2 && isHeadlineLike(paras[n-1]) {
-		a.Related = []string{paras[n-1]}
+		a.Related = []string{strings.Clone(paras[n-1])}
 		paras = paras[:n-1]
 	}
 	for i, p := range paras {
