@@ -20,6 +20,7 @@ import (
 type tokenizer struct {
 	// Surface dictionary: slots hold hash<<32 | (sid+1), 0 when empty.
 	slots []uint64
+	skeys []uint64 // by slot: a form of up to 8 bytes, zero-padded (no form holds a NUL); 0 for longer ones
 	keys  []byte   // folded forms, concatenated
 	koff  []uint32 // by sid: start of its form in keys; the end is koff[sid+1]
 	// Dense per-surface data, indexed by sid, for the per-token loop.
@@ -157,6 +158,7 @@ type batchSurf struct {
 func newTokenizer() *tokenizer {
 	return &tokenizer{
 		slots: make([]uint64, 1<<12),
+		skeys: make([]uint64, 1<<12),
 		koff:  []uint32{0},
 		terms: make(map[string]int32),
 	}
@@ -193,15 +195,22 @@ func hashBytes(b []byte) uint32 {
 }
 
 // lookup returns the local surface id of the folded word w with hash h,
-// stemming it the first time this worker sees it.
-func (t *tokenizer) lookup(h uint32, w []byte) uint32 {
+// stemming it the first time this worker sees it. short is w zero-padded to
+// 8 bytes when it fits (most words do): then one compare decides.
+func (t *tokenizer) lookup(h uint32, w []byte, short uint64) uint32 {
 	mask := uint32(len(t.slots) - 1)
 	for i := h & mask; ; i = (i + 1) & mask {
 		s := t.slots[i]
 		if s == 0 {
-			return t.insert(i, h, w)
+			return t.insert(i, h, w, short)
 		}
 		if uint32(s>>32) == h {
+			if len(w) <= 8 {
+				if t.skeys[i] == short {
+					return uint32(s) - 1
+				}
+				continue
+			}
 			sid := uint32(s) - 1
 			if unsafeString(t.keys[t.koff[sid]:t.koff[sid+1]]) == unsafeString(w) {
 				return sid
@@ -210,9 +219,12 @@ func (t *tokenizer) lookup(h uint32, w []byte) uint32 {
 	}
 }
 
-func (t *tokenizer) insert(slot, h uint32, w []byte) uint32 {
+func (t *tokenizer) insert(slot, h uint32, w []byte, short uint64) uint32 {
 	sid := uint32(len(t.surfForm))
 	t.slots[slot] = uint64(h)<<32 | uint64(sid+1)
+	if len(w) <= 8 {
+		t.skeys[slot] = short
+	}
 	t.keys = append(t.keys, w...)
 	t.koff = append(t.koff, uint32(len(t.keys)))
 	form := string(w)
@@ -275,8 +287,9 @@ func (t *tokenizer) pairTerm(a, b int16) uint32 {
 // grow doubles the table, keeping it at most half full so probes stay short.
 func (t *tokenizer) grow() {
 	slots := make([]uint64, 2*len(t.slots))
+	skeys := make([]uint64, len(slots))
 	mask := uint32(len(slots) - 1)
-	for _, s := range t.slots {
+	for j, s := range t.slots {
 		if s == 0 {
 			continue
 		}
@@ -285,8 +298,9 @@ func (t *tokenizer) grow() {
 			i = (i + 1) & mask
 		}
 		slots[i] = s
+		skeys[i] = t.skeys[j]
 	}
-	t.slots = slots
+	t.slots, t.skeys = slots, skeys
 }
 
 func (t *tokenizer) batch(docs []Doc, first DocNum) *batch {
@@ -422,7 +436,11 @@ func (t *tokenizer) tokens(s string) {
 			binary.LittleEndian.PutUint64(t.lbuf[k:], v)
 			h = hashMix(h, v)
 		}
-		t.addSID(t.lookup(uint32(h>>32), t.lbuf[:n]))
+		var short uint64
+		if n <= 8 {
+			short = binary.LittleEndian.Uint64(t.lbuf[:8]) // zero-padded by the tail store
+		}
+		t.addSID(t.lookup(uint32(h>>32), t.lbuf[:n], short))
 	}
 }
 
@@ -448,7 +466,15 @@ func (t *tokenizer) addSlow(start, _ int, folded string) bool {
 	return true
 }
 
-func (t *tokenizer) add(w []byte) { t.addSID(t.lookup(hashBytes(w), w)) }
+func (t *tokenizer) add(w []byte) {
+	var short uint64
+	if len(w) <= 8 {
+		for i, c := range w {
+			short |= uint64(c) << (8 * i)
+		}
+	}
+	t.addSID(t.lookup(hashBytes(w), w, short))
+}
 
 // addSID records one token of surface sid at the next position.
 func (t *tokenizer) addSID(sid uint32) {
