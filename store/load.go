@@ -274,6 +274,12 @@ func readFSFile(fsys fs.FS, name string, limit int64) ([]byte, time.Time, string
 		return nil, time.Time{}, "cannot open: " + errReason(err)
 	}
 	defer f.Close()
+	return readOpenFile(f, limit)
+}
+
+// readOpenFile checks an open file's type and size, then reads it under the
+// limit.
+func readOpenFile(f fs.File, limit int64) ([]byte, time.Time, string) {
 	info, err := f.Stat()
 	if err != nil {
 		return nil, time.Time{}, "cannot stat: " + errReason(err)

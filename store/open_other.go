@@ -16,21 +16,7 @@ func readOSFile(path string, limit int64) ([]byte, time.Time, string) {
 		return nil, time.Time{}, "cannot open: " + errReason(err)
 	}
 	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return nil, time.Time{}, "cannot stat: " + errReason(err)
-	}
-	if !info.Mode().IsRegular() {
-		return nil, time.Time{}, "not a regular file (" + fileKind(info.Mode()) + ")"
-	}
-	if info.Size() > limit {
-		return nil, time.Time{}, tooLarge(info.Size(), limit)
-	}
-	data, err := readLimited(f, info.Size(), limit)
-	if err != nil {
-		return data, time.Time{}, err.Error()
-	}
-	return data, info.ModTime(), ""
+	return readOpenFile(f, limit)
 }
 
 // dirHandle stands for an open folder; elsewhere files are opened by path.
