@@ -104,6 +104,11 @@ func TestParseHTMLNotAnArticle(t *testing.T) {
 }
 
 func TestParseHTMLHostile(t *testing.T) {
+	if testing.Short() {
+		// Megabytes of pathological HTML: seconds under the race detector.
+		// The full run (go test ./...) covers it.
+		t.Skip("heavy pathological pages; run without -short")
+	}
 	para := "<p>" + strings.Repeat("Plenty of ordinary words in a paragraph of the story. ", 8) + "</p>"
 	tests := []struct {
 		name, page string
