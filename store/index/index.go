@@ -45,8 +45,9 @@ type Index struct {
 
 	mu        sync.RWMutex
 	docs      []docInfo
-	published []int64  // by document, Unix seconds (0 unknown): dense for the ranking loop
-	deleted   []uint64 // bitset by document: tombstones, dense for the ranking loop
+	published []int64     // by document, Unix seconds (0 unknown): dense for the ranking loop
+	metaOf    [3][]uint32 // by document: value ids of source, section, author; dense for field filters
+	deleted   []uint64    // bitset by document: tombstones, dense for the ranking loop
 	live      int
 	terms     map[string]uint32 // stem -> term id
 	postings  []termPostings    // by term id
@@ -69,7 +70,6 @@ type Index struct {
 
 type docInfo struct {
 	doc  Doc
-	meta [3]uint32 // value ids of source, section, author
 	tags []uint32
 }
 
@@ -243,9 +243,9 @@ func (ix *Index) merge(b *batch) {
 	for i := range b.docs {
 		d := &b.docs[i]
 		di := docInfo{doc: d.doc}
-		di.meta[metaSource] = ix.meta[metaSource].id(d.doc.Source)
-		di.meta[metaSection] = ix.meta[metaSection].id(d.doc.Section)
-		di.meta[metaAuthor] = ix.meta[metaAuthor].id(d.doc.Author)
+		ix.metaOf[metaSource] = append(ix.metaOf[metaSource], ix.meta[metaSource].id(d.doc.Source))
+		ix.metaOf[metaSection] = append(ix.metaOf[metaSection], ix.meta[metaSection].id(d.doc.Section))
+		ix.metaOf[metaAuthor] = append(ix.metaOf[metaAuthor], ix.meta[metaAuthor].id(d.doc.Author))
 		for _, t := range d.doc.Tags {
 			di.tags = append(di.tags, ix.meta[metaTag].id(t))
 		}

@@ -242,7 +242,8 @@ func (ix *Index) predicate(g group) predicate {
 					return false
 				})
 			} else {
-				tests = append(tests, func(d DocNum) bool { return ok[ix.docs[d].meta[mf]] })
+				vals := ix.metaOf[mf]
+				tests = append(tests, func(d DocNum) bool { return ok[vals[d]] })
 			}
 		}
 	}
