@@ -7,7 +7,11 @@
 // positions, for phrases; source, section, author and tags as metadata
 // values). Postings are delta- and varint-encoded in byte slices, one segment
 // per term per batch of added documents, so a 100,000-article library costs a
-// few bytes per word occurrence and building it allocates little.
+// few bytes per word occurrence and building it allocates little. Adjacent
+// pairs of the commonest words ("of the") are terms of their own, so that
+// such phrases do not intersect lists covering every document; every 32nd
+// body token's byte offset is kept, so that a snippet reads a few dozen
+// tokens around its best window rather than the body up to it.
 //
 // CJK text is indexed one rune per token (unigrams); phrase queries over those
 // positions match multi-character words.

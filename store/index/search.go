@@ -197,8 +197,16 @@ func (e *eval) scoreField(segs []segment, df float64, lens []uint32, avg float64
 		d := s.base
 		for i := 0; i < len(p); {
 			var delta, payload uint32
-			delta, i = uvarint(p, i)
-			payload, i = uvarint(p, i)
+			if x := p[i]; x < 0x80 {
+				delta, i = uint32(x), i+1
+			} else {
+				delta, i = uvarint(p, i)
+			}
+			if x := p[i]; x < 0x80 {
+				payload, i = uint32(x), i+1
+			} else {
+				payload, i = uvarint(p, i)
+			}
 			d += DocNum(delta)
 			if e.neg {
 				e.emit(d, 0)
@@ -431,6 +439,32 @@ func (c *cursor) seek(d DocNum) bool {
 		c.enter()
 	}
 	for {
+		// Scan the segment in a tight loop (one-byte varints inline); next
+		// moves on to the following segment.
+		docs, di, doc, skip, tf := c.docs, c.di, c.doc, c.skip, c.tf
+		for di < len(docs) {
+			skip += tf
+			var delta, payload uint32
+			if x := docs[di]; x < 0x80 {
+				delta, di = uint32(x), di+1
+			} else {
+				delta, di = uvarint(docs, di)
+			}
+			if x := docs[di]; x < 0x80 {
+				payload, di = uint32(x), di+1
+			} else {
+				payload, di = uvarint(docs, di)
+			}
+			doc += DocNum(delta)
+			tf = payload >> 1
+			if doc >= d {
+				break
+			}
+		}
+		c.di, c.doc, c.skip, c.tf = di, doc, skip, tf
+		if doc >= d && c.started {
+			return true
+		}
 		if !c.next() {
 			return false
 		}
