@@ -7,8 +7,10 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/tidings-app/tidings/state"
 	"github.com/tidings-app/tidings/store"
 	"github.com/tidings-app/tidings/ui/termsafe"
 )
@@ -57,9 +59,20 @@ func (l *headlines) SetSize(w, h int) {
 func (l *headlines) SetArticles(arts []*store.Article, order store.SortOrder, keep int) {
 	l.arts, l.order = arts, order
 	if !l.filtered {
-		l.cursor = keep
+		l.follow(keep)
 	}
 	l.clamp()
+}
+
+// follow puts the cursor on row i, which is where the selected article is
+// now, moving the rows on screen with it so that the selection stays on the
+// same screen line. At the top of the list the top stays on screen instead,
+// so that articles arriving there are seen.
+func (l *headlines) follow(i int) {
+	if l.offset > 0 {
+		l.offset += i - l.cursor
+	}
+	l.cursor = i
 }
 
 // SetHits shows search results. keepCursor is set when more hits of the same
@@ -234,29 +247,63 @@ func (l headlines) View() string {
 	// Past 100 columns the date would sit too far from its title to read
 	// them together.
 	w := max(min(l.width, maxReadWidth)-2, 1)
+	gutter := l.gutterWidth()
+	indent := strings.Repeat(" ", gutter)
+	tw := max(w-gutter, 1)
 	for i := l.offset; i < l.Len() && lines < l.height; i++ {
 		if i > l.offset {
 			emit("")
 		}
 		sel := i == l.cursor
 		bar := "  "
+		a := l.At(i)
+		mark := l.c.marks[a.ID]
 		title, meta, snip := s.ItemTitle, s.ItemMeta, s.ItemSnippet
+		if !mark.Read {
+			title = s.UnreadTitle
+		}
 		if sel {
 			bar = s.SelectionBar.Render("│") + " "
 			title, meta, snip = s.SelectedTitle, s.SelectedMeta, s.SelectedSnippet
 		}
-		a := l.At(i)
-		emit(bar + title.Render(truncate(termsafe.Line(a.Title), w)))
-		emit(bar + meta.Render(metaLine(a, w)))
+		emit(bar + l.markers(mark) + title.Render(truncate(termsafe.Line(a.Title), tw)))
+		if l.c.fresh[a.ID] {
+			const tag = "new"
+			emit(bar + indent + s.NewMark.Render(tag) + meta.Render(" "+metaLine(a, max(tw-len(tag)-1, 1))))
+		} else {
+			emit(bar + indent + meta.Render(metaLine(a, tw)))
+		}
 		if l.filtered {
 			h := l.hits[i]
-			emit(bar + highlightLine(h.snippet, h.spans, w, snip, s.Match))
+			emit(bar + indent + highlightLine(h.snippet, h.spans, tw, snip, s.Match))
 		}
 	}
 	for lines < l.height {
 		emit("")
 	}
 	return b.String()
+}
+
+// gutterWidth is the columns left of every title for the unread and star
+// markers and a space. It is measured, not assumed, so a marker that is
+// two columns wide in some terminal still lines every title up.
+func (l headlines) gutterWidth() int {
+	s := &l.c.styles
+	return max(ansi.StringWidth(s.UnreadGlyph), 1) + max(ansi.StringWidth(s.StarGlyph), 1) + 1
+}
+
+// markers is the gutter of one row: the unread marker, the star, a space,
+// each blank when it does not apply so the titles stay in one column.
+func (l headlines) markers(m state.Mark) string {
+	s := &l.c.styles
+	cell := func(on bool, glyph string, st lipgloss.Style) string {
+		w := max(ansi.StringWidth(glyph), 1)
+		if !on {
+			return strings.Repeat(" ", w)
+		}
+		return st.Render(glyph) + strings.Repeat(" ", w-ansi.StringWidth(glyph))
+	}
+	return cell(!m.Read, s.UnreadGlyph, s.UnreadMark) + cell(m.Starred, s.StarGlyph, s.StarMark) + " "
 }
 
 // metaLine is "source · section" on the left and "date · 3 min" on the

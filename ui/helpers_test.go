@@ -80,6 +80,9 @@ func newTestModel(t testing.TB, w, h int, opts Options) Model {
 // before the next), feeding the results back, until nothing is left. Batches and sequences are taken apart; quitting stops.
 func send(t testing.TB, m Model, cmd tea.Cmd, msgs ...tea.Msg) Model {
 	t.Helper()
+	// Library changes are fed by the tests (libraryChangedMsg); waiting
+	// for one here would never end.
+	m.c.listen = func(*subscription) tea.Cmd { return nil }
 	queue := []tea.Cmd{cmd}
 	for _, msg := range msgs {
 		queue = append(queue, msgCmd(msg))

@@ -5,6 +5,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/tidings-app/tidings/state"
 	"github.com/tidings-app/tidings/store"
 )
 
@@ -32,13 +33,12 @@ type searchResultMsg struct {
 	hits  []hit
 	total int
 	took  time.Duration
-}
-
-// sortedMsg is the library in a new order.
-type sortedMsg struct {
-	order store.SortOrder
-	arts  []*store.Article
-	keep  int // the row of the article selected before
+	// hint names an is: word that means nothing (is:stared).
+	hint string
+	// keepID, when set, keeps the cursor on that article (a refresh after
+	// the library changed), else near row fallback.
+	keepID   string
+	fallback int
 }
 
 // openArticleMsg asks the root to show an article in the reader.
@@ -72,6 +72,9 @@ type statusMsg struct {
 	text string
 	err  bool
 	ttl  time.Duration
+	// hint marks a remark about the query being typed; the next search
+	// without a problem takes it away.
+	hint bool
 }
 
 // clearStatusMsg removes status line number id, unless a newer one replaced it.
@@ -84,3 +87,45 @@ func openArticleCmd(a *store.Article) tea.Cmd {
 func msgCmd(msg tea.Msg) tea.Cmd {
 	return func() tea.Msg { return msg }
 }
+
+// marksLoadedMsg carries the user's marks and last query, read once at
+// start.
+type marksLoadedMsg struct {
+	marks map[string]state.Mark
+	query string
+	err   error
+}
+
+// stateSavedMsg is the outcome of the oldest write of the state queue.
+type stateSavedMsg struct{ err error }
+
+// subscribedMsg hands the root its subscription to library changes.
+type subscribedMsg struct{ sub *subscription }
+
+// libraryChangedMsg says the library changed on disk (Store.Watch applied
+// a change); the root refreshes what it shows.
+type libraryChangedMsg struct{}
+
+// viewMsg is the library as the list shows it when not searching: in one
+// order, narrowed to one source or section or not. keepID is the article
+// the cursor stays on; fallback the row it goes to when that one is gone.
+type viewMsg struct {
+	seq      int
+	order    store.SortOrder
+	arts     []*store.Article
+	keep     int
+	fresh    map[string]bool // articles that arrived while running; nil: unchanged
+	status   string
+	readerID string         // the article open in the reader, when checked
+	current  *store.Article // the store's version of readerID; nil when gone
+}
+
+// pickerItemsMsg carries the sources and sections for the picker.
+type pickerItemsMsg struct{ items []pickerItem }
+
+// narrowMsg asks the root to show only one source or section; the zero
+// narrowing shows everything again.
+type narrowMsg struct{ to narrowing }
+
+// pickerClosedMsg says the picker was left without choosing.
+type pickerClosedMsg struct{}

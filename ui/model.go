@@ -29,7 +29,9 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/tidings-app/tidings/state"
 	"github.com/tidings-app/tidings/store"
+	"github.com/tidings-app/tidings/store/index"
 	"github.com/tidings-app/tidings/ui/keys"
 	"github.com/tidings-app/tidings/ui/render"
 	"github.com/tidings-app/tidings/ui/styles"
@@ -62,16 +64,31 @@ type Options struct {
 	Query string
 	// Open starts reading this article: an ID, an ID prefix or a path.
 	Open string
+
+	// State keeps the user's read marks, stars, reading positions and last
+	// query. Nil gives this Model a fresh state.NewMemory(), forgotten
+	// when it ends.
+	State state.Store
+	// User is whose marks these are: the OS user name locally, the key
+	// fingerprint over SSH. Empty means "local".
+	User string
+	// Warning is shown in the status bar at start: why the state file
+	// could not be used, say.
+	Warning string
+	// Context ends the Model's interest in library changes when it is
+	// done (the SSH session's context); nil means it lasts until quit.
+	Context context.Context
 }
 
-// state is what the screen shows.
-type state int
+// screenState is what the screen shows.
+type screenState int
 
 const (
-	stateLoading state = iota
+	stateLoading screenState = iota
 	stateList
 	stateReader
 	stateHelp
+	statePicker // choosing a source or section
 )
 
 // common is what the root shares with its children: size, styles, keys and
@@ -85,6 +102,15 @@ type common struct {
 	// tick is tea.Tick; tests replace it so timed messages do not make
 	// them wait.
 	tick func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
+	// listen waits for the next library change; tests replace it, since
+	// their command runner would wait for ever.
+	listen func(*subscription) tea.Cmd
+
+	// marks are the user's marks by article ID, changed only by the
+	// root's Update and read by the children's View.
+	marks map[string]state.Mark
+	// fresh are the articles that arrived while Tidings was running.
+	fresh map[string]bool
 }
 
 // Model is the Tidings TUI. Build it with New and run it with tea.NewProgram.
@@ -92,8 +118,8 @@ type Model struct {
 	c    *common
 	opts Options
 
-	state state
-	prev  state // where the help page returns to
+	state screenState
+	prev  screenState // where the help page returns to
 
 	store *store.Store
 
@@ -106,6 +132,20 @@ type Model struct {
 	moreLimit int
 
 	reader reader
+
+	// The user's reading state: see marks.go.
+	st          state.Store
+	user        string
+	writes      []stateWrite // queued writes, the first one running
+	writing     bool
+	marksWarned bool // "marks won't be saved" was said
+	lastQuery   string
+
+	// The live library and the narrowing: see library.go.
+	sub     *subscription
+	viewSeq int
+	narrow  narrowing
+	picker  picker
 
 	help     help.Model
 	helpKeys keys.KeyMap // the keys of the view the help page describes
@@ -151,7 +191,14 @@ func New(opts Options) Model {
 		tick:   tea.Tick,
 		width:  80,
 		height: 24,
+		marks:  map[string]state.Mark{},
+		fresh:  map[string]bool{},
 	}
+	ctx := opts.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	c.listen = listenLibrary(ctx)
 	h := help.New()
 	s := &c.styles
 	h.Styles = help.Styles{
@@ -166,10 +213,19 @@ func New(opts Options) Model {
 		list:     newHeadlines(c),
 		search:   newSearchbox(c, "/ ", "search: words, \"phrases\", -not, title:, after:2025-01-01"),
 		reader:   newReader(c),
+		picker:   newPicker(c),
+		st:       opts.State,
+		user:     opts.User,
 		help:     h,
 		helpPage: viewport.New(1, 1),
 		spinner:  sp,
 		started:  time.Now(),
+	}
+	if m.st == nil {
+		m.st = state.NewMemory()
+	}
+	if m.user == "" {
+		m.user = "local"
 	}
 	m.helpPage.KeyMap = viewport.KeyMap{
 		Up: c.keys.Up, Down: c.keys.Down, PageUp: c.keys.PageUp, PageDown: c.keys.PageDown,
@@ -185,17 +241,22 @@ func New(opts Options) Model {
 	return m
 }
 
-// Init starts loading, or applies Query and Open to a ready store.
+// Init starts loading, or applies Query and Open to a ready store, and
+// reads the user's marks.
 func (m Model) Init() tea.Cmd {
+	var warn tea.Cmd
+	if w := strings.TrimSpace(m.opts.Warning); w != "" {
+		warn = msgCmd(statusMsg{text: w, err: true, ttl: errorStatusTTL})
+	}
 	if m.store != nil {
-		return m.startCmd()
+		return tea.Batch(m.loadMarksCmd(), warn, subscribeCmd(m.store), m.startCmd())
 	}
 	if m.opts.Load == nil {
 		return msgCmd(loadedMsg{err: fmt.Errorf("no library to show")})
 	}
 	load := m.opts.Load
 	started := m.started
-	return tea.Batch(m.spinner.Tick, m.progressTick(), func() tea.Msg {
+	return tea.Batch(m.loadMarksCmd(), warn, m.spinner.Tick, m.progressTick(), func() tea.Msg {
 		st, rep, err := load(context.Background())
 		return loadedMsg{store: st, report: rep, err: err, took: time.Since(started)}
 	})
@@ -253,12 +314,31 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case stateList:
 		cmd = m.updateList(msg)
 	case stateReader:
-		m.reader, cmd = m.reader.Update(msg)
+		cmd = m.updateReader(msg)
 	case stateHelp:
 		m.helpPage, cmd = m.helpPage.Update(msg)
+	case statePicker:
+		m.picker, cmd = m.picker.Update(msg)
 	}
 	m.syncKeys()
 	return m, cmd
+}
+
+// updateReader handles the marks keys of the reader; the reader has the
+// rest.
+func (m *Model) updateReader(msg tea.Msg) tea.Cmd {
+	k := &m.c.keys
+	if km, ok := msg.(tea.KeyMsg); ok && !m.reader.Finding() && m.reader.art != nil {
+		switch {
+		case key.Matches(km, k.Star):
+			return m.toggleStar(m.reader.art)
+		case key.Matches(km, k.ToggleRead):
+			return m.toggleRead(m.reader.art)
+		}
+	}
+	var cmd tea.Cmd
+	m.reader, cmd = m.reader.Update(msg)
+	return cmd
 }
 
 // splitRunes handles keys that arrived together (typed fast, or sent by a
@@ -308,6 +388,7 @@ func (m *Model) layout() {
 	}
 	m.list.SetSize(w, max(listH, 1))
 	m.reader.SetSize(w, body)
+	m.picker.SetSize(w, body)
 	m.helpPage.Width, m.helpPage.Height = w, body
 	if m.state == stateHelp {
 		m.helpPage.SetContent(m.helpContent())
@@ -328,7 +409,7 @@ func (m Model) searchShown() bool {
 // typing reports whether keys go to a text box, where q and ? are letters.
 func (m Model) typing() bool {
 	return ((m.state == stateList || m.state == stateLoading) && m.searching) ||
-		(m.state == stateReader && m.reader.Finding())
+		(m.state == stateReader && m.reader.Finding()) || m.state == statePicker
 }
 
 // view is the key map's name for the current screen.
@@ -346,12 +427,16 @@ func (m Model) view() keys.View {
 		return keys.ViewReader
 	case stateHelp:
 		return keys.ViewHelp
+	case statePicker:
+		return keys.ViewPicker
 	}
 	switch {
 	case m.searching:
 		return keys.ViewSearching
 	case m.list.filtered:
 		return keys.ViewFiltered
+	case m.narrow.active():
+		return keys.ViewNarrowed
 	}
 	return keys.ViewList
 }
@@ -366,7 +451,7 @@ func (m *Model) syncKeys() {
 func (m *Model) handleGlobalKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 	k := &m.c.keys
 	if key.Matches(msg, k.ForceQuit) {
-		return tea.Quit, true
+		return m.quit(), true
 	}
 	if m.typing() {
 		return nil, false
@@ -381,7 +466,7 @@ func (m *Model) handleGlobalKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 		m.openHelp()
 		return nil, true
 	case key.Matches(msg, k.Quit):
-		return tea.Quit, true
+		return m.quit(), true
 	}
 	return nil, false
 }
@@ -429,18 +514,37 @@ func (m Model) handleAppMsg(msg tea.Msg) (Model, tea.Cmd, bool) {
 		return m, msgCmd(openArticleMsg{art: a}), true
 	case searchResultMsg:
 		return m.handleSearchResult(msg)
-	case sortedMsg:
-		m.list.SetArticles(msg.arts, msg.order, msg.keep)
-		return m, m.setStatus(statusMsg{text: "Sorted by " + msg.order.String(), ttl: statusTTL}), true
+	case viewMsg:
+		return m.handleView(msg)
 	case openArticleMsg:
 		m.state = stateReader
 		m.searching = false
 		m.search.Blur()
 		m.layout()
-		cmd := m.reader.Open(msg.art, m.list.query)
+		cmd := m.openArticle(msg.art)
 		m.syncKeys()
 		return m, cmd, true
 	case backMsg:
+		cmd := m.savePosition()
+		m.state = stateList
+		m.layout()
+		m.syncKeys()
+		return m, cmd, true
+	case marksLoadedMsg:
+		return m.handleMarksLoaded(msg)
+	case stateSavedMsg:
+		return m.handleSaved(msg)
+	case subscribedMsg:
+		m.sub = msg.sub
+		return m, m.c.listen(m.sub), true
+	case libraryChangedMsg:
+		return m.handleLibraryChanged()
+	case pickerItemsMsg:
+		m.picker.SetItems(msg.items, m.narrow)
+		return m, nil, true
+	case narrowMsg:
+		return m.handleNarrow(msg.to)
+	case pickerClosedMsg:
 		m.state = stateList
 		m.layout()
 		m.syncKeys()
@@ -481,6 +585,7 @@ func (m Model) handleLoaded(msg loadedMsg) (Model, tea.Cmd, bool) {
 	}
 	m.store = msg.store
 	m.list.SetArticles(m.store.Articles(store.ByDate), store.ByDate, 0)
+	subscribe := subscribeCmd(m.store)
 	m.layout()
 	m.syncKeys()
 	var typed tea.Cmd
@@ -493,7 +598,7 @@ func (m Model) handleLoaded(msg loadedMsg) (Model, tea.Cmd, bool) {
 		st.text += fmt.Sprintf(" · %s files skipped (see tidings check)", thousands(len(msg.report.Skipped)))
 		st.ttl = errorStatusTTL
 	}
-	return m, tea.Batch(m.setStatus(st), typed, m.startCmd()), true
+	return m, tea.Batch(m.setStatus(st), typed, subscribe, m.startCmd()), true
 }
 
 // handleStep opens the next or previous article of the list from the
@@ -508,7 +613,7 @@ func (m Model) handleStep(msg stepArticleMsg) (Model, tea.Cmd, bool) {
 		return m, m.setStatus(statusMsg{text: text, ttl: statusTTL}), true
 	}
 	m.list.Select(i)
-	cmd := m.reader.Open(m.list.Selected(), m.list.query)
+	cmd := m.openArticle(m.list.Selected())
 	m.syncKeys()
 	return m, tea.Batch(cmd, m.moreHitsCmd()), true
 }
@@ -545,10 +650,23 @@ func (m *Model) updateList(msg tea.Msg) tea.Cmd {
 			m.layout()
 			return nil
 		case key.Matches(km, k.ClearFilter):
+			if !m.list.filtered && m.narrow.active() {
+				_, cmd, _ := m.handleNarrow(narrowing{})
+				return cmd
+			}
 			m.clearSearch()
 			return nil
 		case key.Matches(km, k.Sort):
 			return m.sortCmd()
+		case key.Matches(km, k.Star):
+			return m.toggleStar(m.list.Selected())
+		case key.Matches(km, k.ToggleRead):
+			return m.toggleRead(m.list.Selected())
+		case key.Matches(km, k.Pick):
+			m.state = statePicker
+			m.picker.Open(m.narrow)
+			m.layout()
+			return pickerItemsCmd(m.store)
 		}
 	}
 	var cmd tea.Cmd
@@ -589,14 +707,18 @@ func (m *Model) updateSearchBox(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Accept):
 		m.searching = false
 		m.search.Blur()
-		if strings.TrimSpace(m.search.Value()) == "" {
+		q := strings.TrimSpace(m.search.Value())
+		if q == "" {
 			m.clearSearch()
 		}
 		m.layout()
-		return nil
+		return m.saveQuery(q)
 	case key.Matches(msg, k.Cancel):
 		m.clearSearch()
 		return nil
+	case key.Matches(msg, k.Recall) && m.search.Value() == "" && m.lastQuery != "":
+		m.search.SetValue(m.lastQuery)
+		return m.searchCmd(m.lastQuery, searchPage, false)
 	}
 	before := m.search.Value()
 	var cmd tea.Cmd
@@ -630,15 +752,35 @@ func (m *Model) clearSearch() {
 // searchCmd runs a search in a command, numbered so that only the answer
 // to the latest keystroke is shown.
 func (m *Model) searchCmd(query string, limit int, more bool) tea.Cmd {
+	return m.runSearch(query, limit, more, "", 0)
+}
+
+// searchCmdKeep runs the current search again after the library changed,
+// keeping the cursor on keepID (or near row fallback).
+func (m *Model) searchCmdKeep(query string, limit int, keepID string, fallback int) tea.Cmd {
+	return m.runSearch(query, limit, false, keepID, fallback)
+}
+
+// runSearch is searchCmd and searchCmdKeep. The is: words of the query
+// and the narrowing become the search's filter, made here (in Update) from
+// the marks as they are now.
+func (m *Model) runSearch(query string, limit int, more bool, keepID string, fallback int) tea.Cmd {
 	m.searchSeq++
 	seq, st := m.searchSeq, m.store
+	q := index.ParseQuery(query)
+	filter, hint := m.statesFilter(q.States())
+	if n := m.narrow; n.active() {
+		states := filter
+		filter = func(a *store.Article) bool { return n.match(a) && (states == nil || states(a)) }
+	}
 	return func() tea.Msg {
-		res := st.Search(query, store.SearchOptions{Limit: limit})
+		res := st.SearchQuery(q, store.SearchOptions{Limit: limit, Filter: filter})
 		hits := make([]hit, len(res.Hits))
 		for i, h := range res.Hits {
 			hits[i] = makeHit(query, h)
 		}
-		return searchResultMsg{seq: seq, query: query, limit: limit, more: more, hits: hits, total: res.Total, took: res.Took}
+		return searchResultMsg{seq: seq, query: query, limit: limit, more: more, hits: hits, total: res.Total,
+			took: res.Took, hint: hint, keepID: keepID, fallback: fallback}
 	}
 }
 
@@ -682,28 +824,58 @@ func (m Model) handleSearchResult(msg searchResultMsg) (Model, tea.Cmd, bool) {
 	if msg.more {
 		m.moreLimit = 0
 	}
-	if !m.status.err {
+	if !m.status.err || m.status.hint {
 		m.status = statusMsg{} // the count says more than "Loaded …" now
 	}
-	m.list.SetHits(msg.query, msg.hits, msg.total, msg.took, msg.more)
+	refresh := msg.keepID != "" || (msg.fallback > 0 && m.list.filtered)
+	m.list.SetHits(msg.query, msg.hits, msg.total, msg.took, msg.more || refresh)
+	if refresh {
+		keep := min(msg.fallback, max(len(msg.hits)-1, 0))
+		for i, h := range msg.hits {
+			if h.art.ID == msg.keepID {
+				keep = i
+				break
+			}
+		}
+		m.list.follow(keep)
+		m.list.clamp()
+	}
 	m.layout()
 	m.syncKeys()
-	return m, nil, true
+	var cmd tea.Cmd
+	if msg.hint != "" {
+		cmd = m.setStatus(statusMsg{text: msg.hint, err: true, hint: true, ttl: errorStatusTTL})
+	}
+	return m, cmd, true
+}
+
+// handleNarrow shows only one source or section (or everything again):
+// the library view and a search in progress both follow.
+func (m Model) handleNarrow(to narrowing) (Model, tea.Cmd, bool) {
+	m.state = stateList
+	m.narrow = to
+	keepID := ""
+	if a := m.list.Selected(); a != nil {
+		keepID = a.ID
+	}
+	cmds := []tea.Cmd{m.viewCmd(m.list.order, keepID, 0, false, "")}
+	if m.list.filtered {
+		cmds = append(cmds, m.searchCmd(m.list.query, searchPage, false))
+	}
+	m.layout()
+	m.syncKeys()
+	return m, tea.Batch(cmds...), true
 }
 
 // sortCmd sorts the library in the next order in a command: the store sorts
 // a view the first time it is asked for, which takes a while at 100k.
-func (m Model) sortCmd() tea.Cmd {
+func (m *Model) sortCmd() tea.Cmd {
 	order := (m.list.order + 1) % 3
-	st, sel := m.store, m.list.Selected()
-	return func() tea.Msg {
-		arts := st.Articles(order)
-		keep := 0
-		if sel != nil {
-			keep = indexOf(arts, sel)
-		}
-		return sortedMsg{order: order, arts: arts, keep: keep}
+	keepID := ""
+	if a := m.list.Selected(); a != nil {
+		keepID = a.ID
 	}
+	return m.viewCmd(order, keepID, 0, false, "Sorted by "+order.String())
 }
 
 // View draws the screen: title bar, the current view, key help, status bar.
@@ -726,6 +898,8 @@ func (m Model) View() string {
 		parts = append(parts, m.reader.View())
 	case stateHelp:
 		parts = append(parts, m.helpPage.View())
+	case statePicker:
+		parts = append(parts, m.picker.View())
 	}
 	// The status bar is the bottom line, as in glow and less, with the keys
 	// just above it.
@@ -764,6 +938,8 @@ func (m Model) titleView() string {
 		where = "Loading"
 	case stateHelp:
 		where = "Help"
+	case statePicker:
+		where = "Narrow to a source or section"
 	case stateReader:
 		where = "Reading"
 		if a := m.reader.art; a != nil {
@@ -778,10 +954,13 @@ func (m Model) titleView() string {
 			}
 		}
 	default:
-		if m.list.filtered {
+		switch {
+		case m.list.filtered && m.narrow.active():
+			where = "Search results · " + m.narrow.String()
+		case m.list.filtered:
 			where = "Search results"
-		} else {
-			where = "All articles · by " + m.list.order.String()
+		default:
+			where = m.narrow.String() + " · by " + m.list.order.String()
 		}
 	}
 	room := m.c.width - lipgloss.Width(badge) - 1
@@ -826,6 +1005,8 @@ func (m Model) statusView() string {
 		left = "Reading the library"
 	case stateList, stateHelp:
 		left, right = m.listStatus()
+	case statePicker:
+		left = "Type to filter · enter narrows the list · esc goes back"
 	}
 	if m.state == stateReader || (m.state == stateHelp && m.prev == stateReader) {
 		left, right = m.readerStatus()
@@ -878,6 +1059,9 @@ func (m Model) readerStatus() (left, right string) {
 	r := &m.reader
 	if r.art != nil {
 		left = r.art.Title
+		if m.c.marks[r.art.ID].Starred {
+			left = m.c.styles.StarGlyph + " " + left
+		}
 	}
 	if fb := r.Fallback(); fb != "" {
 		left = "Plain text: " + fb
@@ -923,6 +1107,10 @@ func (m Model) helpContent() string {
 	out = append(out, strings.Split(strings.Join(rows, "\n\n"), "\n")...)
 	out = append(out, "", s.HelpTitle.Render("Search"), "")
 	out = append(out, strings.Split(m.syntaxHelp(), "\n")...)
+	out = append(out, "", s.HelpTitle.Render("Markers"), "",
+		s.UnreadMark.Render(s.UnreadGlyph)+" "+s.HelpDesc.Render("unread")+"   "+
+			s.StarMark.Render(s.StarGlyph)+" "+s.HelpDesc.Render("starred")+"   "+
+			s.NewMark.Render("new")+" "+s.HelpDesc.Render("arrived while Tidings was open"))
 	for i, l := range out {
 		out[i] = "  " + l
 	}
@@ -939,6 +1127,7 @@ func (m Model) syntaxHelp() string {
 		{"a OR b", "either"},
 		{"title: source:", "in one field (also section: author: tag:)"},
 		{"after:2025-01-01", "by publication date (also before:)"},
+		{"is:unread is:starred", "by your marks (also is:read, is:unstarred)"},
 	}
 	var left, right []string
 	for _, r := range rows {

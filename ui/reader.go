@@ -40,6 +40,9 @@ type reader struct {
 	// atEnd remembers G pressed before the text arrived, so a quick
 	// "open, G" lands at the end.
 	atEnd bool
+	// resume is the line to continue from once the text arrives: where the
+	// reader left this article last time; 0 starts at the top.
+	resume int
 }
 
 func newReader(c *common) reader {
@@ -68,16 +71,45 @@ func (r *reader) SetSize(w, h int) {
 	r.vp.SetYOffset(r.vp.YOffset)
 }
 
-// Open shows an article, highlighting query (empty for none), and returns the
-// command that renders it.
-func (r *reader) Open(a *store.Article, query string) tea.Cmd {
+// Open shows an article, highlighting query (empty for none), from line
+// resume (0 for the top), and returns the command that renders it.
+func (r *reader) Open(a *store.Article, query string, resume int) tea.Cmd {
 	r.art, r.content, r.contentWidth = a, nil, 0
 	r.vp.SetContent("")
 	r.vp.GotoTop()
 	r.query, r.matches, r.byLine, r.current = query, nil, nil, -1
 	r.finding, r.atEnd = false, false
+	r.resume = max(resume, 0)
 	r.find.Reset()
 	return r.Render()
+}
+
+// Replace swaps the open article for a newer version of itself (its file
+// changed on disk): the old text stays on screen until the new one is
+// rendered, and the reading position is kept as a fraction, as on resize.
+func (r *reader) Replace(a *store.Article) tea.Cmd {
+	if r.art == nil {
+		return nil
+	}
+	r.art, r.contentWidth = a, 0
+	return r.Render()
+}
+
+// Close forgets the open article, so that a render still on its way is
+// dropped and the position is not saved twice.
+func (r *reader) Close() {
+	r.art, r.content, r.contentWidth = nil, nil, 0
+	r.vp.SetContent("")
+}
+
+// Position is the reading position to remember: the first visible line and
+// how far through the text that is, in percent. ok is false while there is
+// no text on screen, when there is nothing worth saving.
+func (r reader) Position() (line int, percent float64, ok bool) {
+	if r.art == nil || r.content == nil {
+		return 0, 0, false
+	}
+	return r.vp.YOffset, r.vp.ScrollPercent() * 100, true
 }
 
 // Render returns the command that renders the open article at the current
@@ -101,14 +133,23 @@ func (r *reader) setContent(c *articleContent, width int) tea.Cmd {
 	}
 	r.content, r.contentWidth = c, width
 	r.vp.SetContent(strings.Join(c.lines, "\n"))
+	var resumed tea.Cmd
 	switch {
 	case r.atEnd:
 		r.vp.GotoBottom()
 		r.atEnd = false
 	case frac >= 0:
 		r.vp.SetYOffset(int(math.Round(frac * float64(max(len(c.lines)-r.vp.Height, 0)))))
+	case r.resume > 0:
+		// SetYOffset clamps: the article may have become shorter, or the
+		// window taller, since the position was saved.
+		r.vp.SetYOffset(r.resume)
+		if r.vp.YOffset > 0 {
+			resumed = msgCmd(statusMsg{text: "Continued where you left off", ttl: statusTTL})
+		}
 	}
-	return r.findCmd(r.query)
+	r.resume = 0
+	return tea.Batch(r.findCmd(r.query), resumed)
 }
 
 // findCmd looks for query in the text in a command; seq drops answers to

@@ -26,7 +26,12 @@ type KeyMap struct {
 	Search      key.Binding
 	ClearFilter key.Binding
 	Sort        key.Binding
+	Pick        key.Binding // narrow to one source or section
 	Quit        key.Binding
+
+	// Marks, in the list (on the selected article) and the reader.
+	Star       key.Binding
+	ToggleRead key.Binding
 
 	// Reader.
 	Back      key.Binding
@@ -39,6 +44,12 @@ type KeyMap struct {
 	// The search and find boxes, while typing.
 	Accept key.Binding
 	Cancel key.Binding
+	// Recall puts the last kept search into the empty search box.
+	Recall key.Binding
+
+	// The source and section picker: arrows move, letters filter.
+	PickUp   key.Binding
+	PickDown key.Binding
 
 	// Everywhere.
 	Help      key.Binding
@@ -62,7 +73,11 @@ func DefaultKeyMap() KeyMap {
 		Search:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search")),
 		ClearFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear search")),
 		Sort:        key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort")),
+		Pick:        key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pick source")),
 		Quit:        key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
+
+		Star:       key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "star")),
+		ToggleRead: key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "toggle read")),
 
 		Back:      key.NewBinding(key.WithKeys("esc", "q", "h", "left"), key.WithHelp("esc/q/h/←", "back")),
 		NextArt:   key.NewBinding(key.WithKeys("J"), key.WithHelp("J", "next article")),
@@ -73,6 +88,10 @@ func DefaultKeyMap() KeyMap {
 
 		Accept: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep")),
 		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear")),
+		Recall: key.NewBinding(key.WithKeys("up"), key.WithHelp("↑", "last search")),
+
+		PickUp:   key.NewBinding(key.WithKeys("up", "ctrl+p"), key.WithHelp("↑", "up")),
+		PickDown: key.NewBinding(key.WithKeys("down", "ctrl+n"), key.WithHelp("↓", "down")),
 
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		CloseHelp: key.NewBinding(key.WithKeys("?", "esc", "q"), key.WithHelp("?/esc/q", "close help")),
@@ -92,14 +111,17 @@ const (
 	ViewReader                // reading an article
 	ViewFinding               // typing in the reader's find box
 	ViewHelp                  // the full help page
+	ViewNarrowed              // the headline list narrowed to one source or section
+	ViewPicker                // choosing a source or section to narrow to
 )
 
 // SetView enables exactly the bindings that view answers to. matches tells
 // the reader whether there is anything for n/N to jump to.
 func (k *KeyMap) SetView(v View, matches bool) {
-	list := v == ViewList || v == ViewFiltered
+	list := v == ViewList || v == ViewFiltered || v == ViewNarrowed
 	reader := v == ViewReader
-	typing := v == ViewSearching || v == ViewFinding
+	picker := v == ViewPicker
+	typing := v == ViewSearching || v == ViewFinding || picker
 	// The help page scrolls like the reader when it does not fit.
 	moving := list || reader || v == ViewHelp
 
@@ -109,10 +131,19 @@ func (k *KeyMap) SetView(v View, matches bool) {
 	k.Open.SetEnabled(list)
 	// A search can be typed while the library loads.
 	k.Search.SetEnabled(list || v == ViewLoading)
-	k.ClearFilter.SetEnabled(v == ViewFiltered)
-	// Sorting applies to the whole library; search results are ranked.
-	k.Sort.SetEnabled(v == ViewList)
+	k.ClearFilter.SetEnabled(v == ViewFiltered || v == ViewNarrowed)
+	if v == ViewNarrowed {
+		k.ClearFilter.SetHelp("esc", "show all")
+	} else {
+		k.ClearFilter.SetHelp("esc", "clear search")
+	}
+	// Sorting applies to the library; search results are ranked.
+	k.Sort.SetEnabled(v == ViewList || v == ViewNarrowed)
+	k.Pick.SetEnabled(list)
 	k.Quit.SetEnabled(list || v == ViewLoading)
+
+	k.Star.SetEnabled(list || reader)
+	k.ToggleRead.SetEnabled(list || reader)
 
 	k.Back.SetEnabled(reader)
 	k.NextArt.SetEnabled(reader)
@@ -123,13 +154,20 @@ func (k *KeyMap) SetView(v View, matches bool) {
 
 	k.Accept.SetEnabled(typing)
 	k.Cancel.SetEnabled(typing)
-	if v == ViewSearching {
+	switch v {
+	case ViewSearching:
 		k.Accept.SetHelp("enter", "keep results")
 		k.Cancel.SetHelp("esc", "clear search")
-	} else {
+	case ViewPicker:
+		k.Accept.SetHelp("enter", "narrow")
+		k.Cancel.SetHelp("esc", "close")
+	default:
 		k.Accept.SetHelp("enter", "keep")
 		k.Cancel.SetHelp("esc", "clear find")
 	}
+	k.Recall.SetEnabled(v == ViewSearching)
+	k.PickUp.SetEnabled(picker)
+	k.PickDown.SetEnabled(picker)
 
 	k.Help.SetEnabled(!typing && v != ViewHelp)
 	k.CloseHelp.SetEnabled(v == ViewHelp)
@@ -141,7 +179,7 @@ func (k *KeyMap) SetView(v View, matches bool) {
 // the help page: q and esc are the keys to teach).
 func (k KeyMap) ShortHelp() []key.Binding {
 	return []key.Binding{
-		k.Accept, k.Cancel,
+		k.Accept, k.Cancel, k.PickUp, k.PickDown,
 		k.Up, k.Down, k.Open, k.Back, k.Search, k.Find, k.ClearFilter,
 		k.NextMatch, k.NextArt, k.Sort,
 		k.CloseHelp, k.Help, k.Quit,
@@ -152,7 +190,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.HalfUp, k.HalfDown, k.Home, k.End},
-		{k.Open, k.Back, k.NextArt, k.PrevArt, k.Search, k.Find, k.NextMatch, k.PrevMatch, k.ClearFilter, k.Sort},
-		{k.Accept, k.Cancel, k.Help, k.CloseHelp, k.Quit, k.ForceQuit},
+		{k.Open, k.Back, k.NextArt, k.PrevArt, k.Search, k.Find, k.NextMatch, k.PrevMatch, k.ClearFilter, k.Sort, k.Pick},
+		{k.Star, k.ToggleRead, k.Accept, k.Cancel, k.Recall, k.PickUp, k.PickDown, k.Help, k.CloseHelp, k.Quit, k.ForceQuit},
 	}
 }

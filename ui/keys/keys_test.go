@@ -5,7 +5,7 @@ import "testing"
 // TestHelpIsTrue checks every binding has help text and that each view
 // offers ctrl+c and a way out, so the footer never lies or strands anyone.
 func TestHelpIsTrue(t *testing.T) {
-	views := []View{ViewLoading, ViewList, ViewFiltered, ViewSearching, ViewReader, ViewFinding, ViewHelp}
+	views := []View{ViewLoading, ViewList, ViewFiltered, ViewSearching, ViewReader, ViewFinding, ViewHelp, ViewNarrowed, ViewPicker}
 	for _, v := range views {
 		k := DefaultKeyMap()
 		k.SetView(v, true)

@@ -36,6 +36,23 @@ type Styles struct {
 	SelectionBar    lipgloss.Style // the "│" left of the selected item
 	Empty           lipgloss.Style // "No articles" and similar
 
+	// UnreadTitle is the title of an unread headline: it stands out from
+	// those already read.
+	UnreadTitle lipgloss.Style
+	// UnreadMark and StarMark draw the markers left of a title; NewMark the
+	// "new" of an article that arrived while Tidings was running.
+	UnreadMark lipgloss.Style
+	StarMark   lipgloss.Style
+	NewMark    lipgloss.Style
+	// UnreadGlyph and StarGlyph are the markers themselves: "•" and "★",
+	// or "N" and "*" without colour, where a terminal may lack the glyphs
+	// and a colourless dot is easy to miss.
+	UnreadGlyph string
+	StarGlyph   string
+
+	// PickerCount is the number of articles next to a picker entry.
+	PickerCount lipgloss.Style
+
 	Match        lipgloss.Style // a search term in a snippet or article
 	CurrentMatch lipgloss.Style // the match n/N landed on
 
@@ -107,6 +124,14 @@ func DefaultStyles(r *lipgloss.Renderer, theme string, noColor bool) Styles {
 		SelectionBar:    s().Foreground(p.Accent),
 		Empty:           s().Foreground(p.Subtle).Italic(true),
 
+		UnreadTitle: s().Bold(true).Foreground(p.Text),
+		UnreadMark:  s().Foreground(p.Accent),
+		StarMark:    s().Foreground(p.Match),
+		NewMark:     s().Bold(true).Foreground(p.Success),
+		UnreadGlyph: "•",
+		StarGlyph:   "★",
+		PickerCount: s().Foreground(p.Faint),
+
 		Match:        s().Foreground(p.OnMatch).Background(p.Match),
 		CurrentMatch: s().Foreground(p.OnMatch).Background(p.Current).Bold(true),
 
@@ -158,6 +183,14 @@ func plain(r *lipgloss.Renderer, dark bool) Styles {
 		SelectedSnippet: s(),
 		SelectionBar:    s().Bold(true),
 		Empty:           s(),
+
+		UnreadTitle: s().Bold(true),
+		UnreadMark:  s().Bold(true),
+		StarMark:    s().Bold(true),
+		NewMark:     s().Bold(true),
+		UnreadGlyph: "N",
+		StarGlyph:   "*",
+		PickerCount: s(),
 
 		Match:        s().Underline(true),
 		CurrentMatch: s().Reverse(true),
