@@ -8,7 +8,9 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/tidings-app/tidings/state"
 	"github.com/tidings-app/tidings/store"
+	"github.com/tidings-app/tidings/store/index"
 	"github.com/tidings-app/tidings/ui/printer"
 )
 
@@ -117,8 +119,9 @@ func usage(w io.Writer, err error) int {
 
 // runPlain prints the output of list, search or read exactly as the
 // command line prints it when its output is not a terminal: no escape
-// sequence, ever.
-func (s *Server) runPlain(out, errw io.Writer, req request) int {
+// sequence, ever. marks are the reader's (nil for a guest): search
+// applies is:starred and the like with them, and --json reports them.
+func (s *Server) runPlain(out, errw io.Writer, req request, marks map[string]state.Mark) int {
 	var err error
 	switch req.name {
 	case "list":
@@ -131,14 +134,25 @@ func (s *Server) runPlain(out, errw io.Writer, req request) int {
 			for i, a := range arts {
 				recs[i] = printer.NewRecord(a)
 			}
+			printer.AddMarks(recs, marks)
 			err = printer.JSONLines(out, recs)
 		} else {
 			err = printer.List(out, arts)
 		}
 	case "search":
-		res := s.store.Search(req.query, store.SearchOptions{Limit: req.limit})
+		q := index.ParseQuery(req.query)
+		opts := store.SearchOptions{Limit: req.limit}
+		if states := q.States(); len(states) > 0 {
+			if serr := state.CheckStates(states); serr != nil {
+				fmt.Fprintf(errw, "tidings: %s\n", serr)
+			}
+			opts.Filter = func(a *store.Article) bool { return state.Matches(states, marks[a.ID]) }
+		}
+		res := s.store.SearchQuery(q, opts)
 		if req.json {
-			err = printer.JSONLines(out, printer.SearchRecords(res.Hits))
+			recs := printer.SearchRecords(res.Hits)
+			printer.AddMarks(recs, marks)
+			err = printer.JSONLines(out, recs)
 		} else {
 			err = printer.Search(out, res.Hits)
 		}

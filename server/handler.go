@@ -132,7 +132,7 @@ func (s *Server) serveSession(sess ssh.Session, id Identity, state *sessionState
 		if req.name == "" {
 			return usage(sess.Stderr(), fmt.Errorf("no command given and no terminal to show the reader in (use ssh -t)"))
 		}
-		return s.runPlain(sess, sess.Stderr(), req)
+		return s.runPlain(sess, sess.Stderr(), req, s.plainMarks(id))
 	}
 	if req.name == "read" {
 		if _, err := s.store.Find(req.id); err != nil {

@@ -38,6 +38,7 @@ import (
 	"github.com/charmbracelet/ssh"
 	gossh "golang.org/x/crypto/ssh"
 
+	"github.com/tidings-app/tidings/state"
 	"github.com/tidings-app/tidings/store"
 	"github.com/tidings-app/tidings/ui/render"
 	"github.com/tidings-app/tidings/ui/termsafe"
@@ -114,6 +115,12 @@ type Config struct {
 	// RenderCacheBytes bounds the cache of rendered articles that all
 	// sessions share.
 	RenderCacheBytes int
+
+	// State keeps the reading state (read marks, stars, positions) of
+	// readers with a key, under their key's fingerprint; guests get a
+	// memory store per session. Nil: every session's state is forgotten
+	// when it ends. The Server does not close it.
+	State state.Store
 }
 
 func (c Config) withDefaults() Config {

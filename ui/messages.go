@@ -129,3 +129,15 @@ type narrowMsg struct{ to narrowing }
 
 // pickerClosedMsg says the picker was left without choosing.
 type pickerClosedMsg struct{}
+
+// Notice is a message for a running program (tea.Program.Send) that shows
+// text in its status bar for a few seconds, as a problem when problem is
+// set: how the command line reports what the library watcher ran into
+// without writing over the screen.
+func Notice(text string, problem bool) tea.Msg {
+	ttl := statusTTL
+	if problem {
+		ttl = errorStatusTTL
+	}
+	return statusMsg{text: text, err: problem, ttl: ttl}
+}

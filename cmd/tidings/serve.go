@@ -11,6 +11,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tidings-app/tidings/server"
+	"github.com/tidings-app/tidings/store"
+	"github.com/tidings-app/tidings/ui/termsafe"
 )
 
 // shutdownTimeout bounds the whole shutdown, after which the process
@@ -65,10 +67,35 @@ func (a *app) serve(ctx context.Context, cfg server.Config) error {
 	logger.Info("library loaded", "articles", rep.Articles, "files", rep.Files,
 		"skipped", len(rep.Skipped), "took", rep.Total.Round(time.Millisecond))
 	cfg.Theme = a.theme
+	// One state file for every reader with a key, opened once; the store
+	// opens the file per operation, so a local tidings can use it too.
+	marks, _, warn := a.openState()
+	defer marks.Close()
+	if warn != nil {
+		logger.Warn("reading state", "warning", warn.Error())
+	}
+	cfg.State = marks
 	srv, err := server.New(cfg, st, logger)
 	if err != nil {
 		return err
 	}
+	// Follow the library folders for the server's lifetime: sessions
+	// refresh their lists when it changes.
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		err := st.Watch(watchCtx, a.roots(), a.loadOptions(), func(p store.Problem) {
+			logger.Warn("library", "path", termsafe.Line(p.Path), "problem", termsafe.Line(p.Reason))
+		})
+		if err != nil {
+			logger.Warn("not following library changes", "err", err)
+		}
+	}()
+	defer func() {
+		stopWatch()
+		<-watched
+	}()
 	l, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err

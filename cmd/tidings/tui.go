@@ -12,6 +12,7 @@ import (
 	"github.com/tidings-app/tidings/store"
 	"github.com/tidings-app/tidings/ui"
 	"github.com/tidings-app/tidings/ui/printer"
+	"github.com/tidings-app/tidings/ui/termsafe"
 )
 
 // runTUI opens the interactive reader on the library. When standard output
@@ -30,20 +31,53 @@ func (a *app) runTUI(cmd *cobra.Command, _ []string) error {
 	}
 
 	ctx := cmd.Context()
+	// The state file is shared with other tidings processes; the store
+	// opens it per operation, so holding this for the session is fine.
+	marks, user, warn := a.openState()
+	defer marks.Close()
+	warning := ""
+	if warn != nil {
+		warning = termsafe.Line(warn.Error())
+	}
+
 	progress := &store.Progress{}
 	opts := a.loadOptions()
 	opts.Progress = progress
 	roots := a.roots()
+	// The watcher follows the library folders until the TUI ends.
+	watchCtx, stopWatch := context.WithCancel(ctx)
 	var (
-		mu     sync.Mutex // the load may still run when the user quits
-		report *store.Report
+		mu       sync.Mutex // the load and the watcher may still run when the user quits
+		report   *store.Report
+		problems []store.Problem // what the watcher ran into, for stderr after exit
+		watching sync.WaitGroup
+		program  *tea.Program
 	)
+	watch := func(st *store.Store) {
+		defer watching.Done()
+		err := st.Watch(watchCtx, roots, a.loadOptions(), func(pr store.Problem) {
+			mu.Lock()
+			problems = append(problems, pr)
+			mu.Unlock()
+			program.Send(ui.Notice(pr.Path+": "+pr.Reason, true))
+		})
+		if err != nil {
+			mu.Lock()
+			problems = append(problems, store.Problem{Path: "(watch)", Reason: err.Error()})
+			mu.Unlock()
+			program.Send(ui.Notice("Not following changes: "+err.Error(), true))
+		}
+	}
 	load := func(context.Context) (*store.Store, *store.Report, error) {
 		// The command's context, not the UI's: SIGTERM stops the walk.
 		st, rep, err := store.Load(ctx, roots, opts)
 		mu.Lock()
 		report = rep
 		mu.Unlock()
+		if err == nil && st != nil {
+			watching.Add(1)
+			go watch(st)
+		}
 		return st, rep, err
 	}
 	out := a.stdout.(*os.File)
@@ -53,20 +87,29 @@ func (a *app) runTUI(cmd *cobra.Command, _ []string) error {
 		Renderer: lipgloss.NewRenderer(out),
 		Theme:    a.theme,
 		NoColor:  os.Getenv("NO_COLOR") != "",
+		State:    marks,
+		User:     user,
+		Warning:  warning,
+		Context:  watchCtx,
 	})
-	p := tea.NewProgram(model,
+	program = tea.NewProgram(model,
 		tea.WithContext(ctx),
 		tea.WithOutput(out),
 		tea.WithAltScreen(),
 		tea.WithMouseCellMotion(),
 	)
-	_, err := p.Run()
+	_, err := program.Run()
+	stopWatch()
+	watching.Wait()
 	// Skipped files are listed once the screen is back: written during
 	// the TUI they would garble it.
 	mu.Lock()
 	defer mu.Unlock()
 	if report != nil {
 		printer.Problems(a.stderr, report)
+	}
+	if len(problems) > 0 {
+		printer.Problems(a.stderr, &store.Report{Warnings: problems})
 	}
 	return err
 }
