@@ -543,7 +543,7 @@ func (m Model) handleAppMsg(msg tea.Msg) (Model, tea.Cmd, bool) {
 		m.picker.SetItems(msg.items, m.narrow)
 		return m, nil, true
 	case narrowMsg:
-		return m.handleNarrow(msg.to)
+		return m, m.narrowTo(msg.to), true
 	case pickerClosedMsg:
 		m.state = stateList
 		m.layout()
@@ -651,8 +651,7 @@ func (m *Model) updateList(msg tea.Msg) tea.Cmd {
 			return nil
 		case key.Matches(km, k.ClearFilter):
 			if !m.list.filtered && m.narrow.active() {
-				_, cmd, _ := m.handleNarrow(narrowing{})
-				return cmd
+				return m.narrowTo(narrowing{})
 			}
 			m.clearSearch()
 			return nil
@@ -849,9 +848,9 @@ func (m Model) handleSearchResult(msg searchResultMsg) (Model, tea.Cmd, bool) {
 	return m, cmd, true
 }
 
-// handleNarrow shows only one source or section (or everything again):
-// the library view and a search in progress both follow.
-func (m Model) handleNarrow(to narrowing) (Model, tea.Cmd, bool) {
+// narrowTo shows only one source or section (or everything again): the
+// library view and a search in progress both follow.
+func (m *Model) narrowTo(to narrowing) tea.Cmd {
 	m.state = stateList
 	m.narrow = to
 	keepID := ""
@@ -864,7 +863,7 @@ func (m Model) handleNarrow(to narrowing) (Model, tea.Cmd, bool) {
 	}
 	m.layout()
 	m.syncKeys()
-	return m, tea.Batch(cmds...), true
+	return tea.Batch(cmds...)
 }
 
 // sortCmd sorts the library in the next order in a command: the store sorts

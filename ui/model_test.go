@@ -29,6 +29,9 @@ func TestGolden(t *testing.T) {
 		{"help", []string{"?"}},
 		{"reader-help", []string{"enter", "?"}},
 		{"sorted", []string{"s"}},
+		{"marked", []string{"f", "j", "j", "enter", "esc", "j", "f", "m"}},
+		{"picker", []string{"p"}},
+		{"narrowed", []string{"p", "city", "enter", "f"}},
 	}
 	for _, size := range [][2]int{{80, 24}, {40, 12}} {
 		for _, sc := range scenes {
