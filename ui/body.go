@@ -1,7 +1,10 @@
 package ui
 
 import (
+	"hash/fnv"
+	"io"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -60,13 +63,23 @@ type articleContent struct {
 // renderArticle renders the body (through the shared cache) and lays out the
 // header above it and the related headlines below.
 func renderArticle(a *store.Article, width int, st *styles.Styles, br *bodyRenderer, cache *render.Cache) *articleContent {
-	k := render.Key{ID: a.ID, Width: render.ClampWidth(width), Style: st.GlamourStyle}
+	// The ID alone would serve an edited file's old text from the cache:
+	// IDs come from paths, and a file keeps its path when it changes.
+	k := render.Key{ID: a.ID + ":" + strconv.FormatUint(bodySum(a.Body), 16), Width: render.ClampWidth(width), Style: st.GlamourStyle}
 	res, ok := cache.Get(k)
 	if !ok {
 		res = br.render(a.Body, st.GlamourStyle, width)
 		cache.Put(k, res)
 	}
 	return layoutArticle(a, width, st, res)
+}
+
+// bodySum is a cheap fingerprint of an article's text (FNV-1a), about a
+// microsecond per kilobyte.
+func bodySum(body string) uint64 {
+	h := fnv.New64a()
+	_, _ = io.WriteString(h, body)
+	return h.Sum64()
 }
 
 // layoutArticle puts the header, body and related headlines together.
