@@ -9,6 +9,7 @@ import (
 
 	"github.com/tidings-app/tidings/state"
 	"github.com/tidings-app/tidings/store"
+	"github.com/tidings-app/tidings/store/index"
 )
 
 // The user's reading state: read marks, stars, reading positions and the
@@ -52,7 +53,17 @@ func (m Model) handleMarksLoaded(msg marksLoadedMsg) (Model, tea.Cmd, bool) {
 	if msg.err != nil {
 		return m, m.setStatus(statusMsg{text: "Reading your marks: " + msg.err.Error(), err: true, ttl: errorStatusTTL}), true
 	}
-	return m, nil, true
+	// A search by marks that ran before they were there was answered
+	// without them.
+	var again tea.Cmd
+	if l := &m.list; l.filtered && m.store != nil && len(index.ParseQuery(l.query).States()) > 0 {
+		keepID := ""
+		if a := l.Selected(); a != nil {
+			keepID = a.ID
+		}
+		again = m.searchCmdKeep(l.query, max(len(l.hits), searchPage), keepID, l.cursor)
+	}
+	return m, again, true
 }
 
 // enqueue adds a write to the queue and starts it when none is running.

@@ -249,7 +249,8 @@ func (m Model) Init() tea.Cmd {
 		warn = msgCmd(statusMsg{text: w, err: true, ttl: errorStatusTTL})
 	}
 	if m.store != nil {
-		return tea.Batch(m.loadMarksCmd(), warn, subscribeCmd(m.store), m.startCmd())
+		// The marks first: a starting query may say is:starred.
+		return tea.Batch(warn, subscribeCmd(m.store), tea.Sequence(m.loadMarksCmd(), m.startCmd()))
 	}
 	if m.opts.Load == nil {
 		return msgCmd(loadedMsg{err: fmt.Errorf("no library to show")})

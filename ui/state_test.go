@@ -398,3 +398,16 @@ func (s *slowStore) SetStarred(user, id string, v bool) error {
 	s.writes++
 	return s.Store.SetStarred(user, id, v)
 }
+
+// TestStartQueryByMarks checks that a query given at start (ssh host
+// search is:starred) waits for the marks.
+func TestStartQueryByMarks(t *testing.T) {
+	st := state.NewMemory()
+	if err := st.SetStarred("alice", "d4d4d4d4d4d4", true); err != nil {
+		t.Fatal(err)
+	}
+	m := newTestModel(t, 80, 24, Options{State: st, User: "alice", Query: "is:starred"})
+	if m.list.total != 1 || m.list.At(0).ID != "d4d4d4d4d4d4" {
+		t.Errorf("is:starred at start found %d:\n%s", m.list.total, screen(m))
+	}
+}
