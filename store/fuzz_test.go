@@ -185,8 +185,9 @@ func FuzzDecodeText(f *testing.F) {
 }
 
 // referenceSanitize is sanitize written as simply as possible: CRLF and lone
-// CR become LF; C0 controls but LF and tab, DEL, C1 controls and the bidi
-// overrides and isolates go; each invalid byte becomes U+FFFD.
+// CR become LF; C0 controls but LF and tab, DEL, C1 controls, the soft
+// hyphen and the bidi overrides and isolates go; each invalid byte becomes
+// U+FFFD.
 func referenceSanitize(s string) string {
 	var b strings.Builder
 	for i := 0; i < len(s); {
@@ -200,7 +201,7 @@ func referenceSanitize(s string) string {
 			}
 		case r == '\n', r == '\t':
 			b.WriteRune(r)
-		case r < 0x20, r == 0x7f, r >= 0x80 && r <= 0x9f:
+		case r < 0x20, r == 0x7f, r >= 0x80 && r <= 0x9f, r == 0xad:
 		case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
 		default:
 			b.WriteRune(r) // U+FFFD for an invalid byte

@@ -88,6 +88,7 @@ func TestSanitize(t *testing.T) {
 		{"del and nul", "a\x7fb\x00c", "abc"},
 		{"c1 as utf-8", "a\u009b31mb\u0085c", "a31mbc"},
 		{"bidi overrides", "abc\u202edcba\u2066x\u2069", "abcdcbax"},
+		{"soft hyphen", "hy\u00adphen", "hyphen"},
 		{"keeps unicode", "café ☕ 日本語", "café ☕ 日本語"},
 		{"invalid utf-8 marked", "a\xffb", "a\uFFFDb"},
 	}
@@ -160,7 +161,7 @@ func TestFirstUncleanMatchesReference(t *testing.T) {
 		return -1
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
-	alphabet := []string{"a", "Z", " ", "~", "\n", "\t", "é", "日", "\x1f", "\x7f", "\x1b", "\u0085", "\u202e", "\xff", "!"}
+	alphabet := []string{"a", "Z", " ", "~", "\n", "\t", "é", "日", "\x1f", "\x7f", "\x1b", "\u0085", "\u202e", "\xff", "!", "\u00ad"}
 	for n := 0; n < 5000; n++ {
 		var b strings.Builder
 		for k := rng.IntN(40); k > 0; k-- {

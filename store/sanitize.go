@@ -128,11 +128,13 @@ func firstUnclean(s string) int {
 }
 
 // unsafeRune reports the non-ASCII code points that must never reach a
-// terminal: C1 controls and the bidi overrides and isolates that can make
-// text display in an order other than the one it is stored in.
+// terminal: C1 controls, the bidi overrides and isolates that can make text
+// display in an order other than the one it is stored in, and the soft
+// hyphen, an invisible hint that width tables count as zero columns but
+// terminals such as tmux draw as one, which pushes lines past the edge.
 func unsafeRune(r rune) bool {
 	switch {
-	case r >= 0x80 && r <= 0x9f:
+	case r >= 0x80 && r <= 0x9f, r == 0xad:
 		return true
 	case r >= 0x202a && r <= 0x202e:
 		return true

@@ -189,6 +189,11 @@ func next(s string, i int, m mode, final bool) (action, int) {
 		return actDrop, i + size
 	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069: // bidi overrides and isolates
 		return actDrop, i + size
+	case r == 0xad:
+		// The soft hyphen (Glamour decodes &shy; into one): width tables
+		// count it as zero columns, terminals such as tmux draw one, so a
+		// line of them overflows the screen and shifts the layout.
+		return actDrop, i + size
 	case (r == 0x2028 || r == 0x2029) && m == modeLine:
 		return actSpace, i + size
 	}

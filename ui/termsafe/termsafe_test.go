@@ -346,3 +346,11 @@ func BenchmarkString(b *testing.B) {
 		}
 	})
 }
+
+func TestSoftHyphenDropped(t *testing.T) {
+	for _, f := range []func(string) string{String, Plain, Line} {
+		if got := f("hy\u00adphen \x1b[1mbold\x1b[0m"); strings.Contains(got, "\u00ad") {
+			t.Errorf("soft hyphen kept: %q", got)
+		}
+	}
+}
