@@ -101,7 +101,7 @@ func TestStarAndReadInTheReader(t *testing.T) {
 		t.Errorf("back in the list the markers are wrong: %q", got)
 	}
 	// Stepping to the next article marks that one read too.
-	m = press(t, m, "enter", "J")
+	press(t, m, "enter", "J")
 	if !mark(t, st, "alice", "b2b2b2b2b2b2").Read {
 		t.Error("J did not mark the next article read")
 	}
@@ -180,7 +180,7 @@ func TestSearchByMarks(t *testing.T) {
 func TestTwoUsersDoNotShareMarks(t *testing.T) {
 	st := state.NewMemory()
 	alice := newTestModel(t, 80, 24, Options{State: st, User: "alice"})
-	alice = press(t, alice, "f", "enter")
+	press(t, alice, "f", "enter")
 	bob := newTestModel(t, 80, 24, Options{State: st, User: "bob"})
 	if got := row(t, bob, "Harbour ferries"); !strings.Contains(got, "│ N  Harbour") {
 		t.Errorf("bob sees alice's marks: %q", got)
@@ -231,7 +231,7 @@ func TestStartWarningAndLastQuery(t *testing.T) {
 	if !strings.Contains(screen(m), "state file is locked") {
 		t.Errorf("the start warning is not shown:\n%s", screen(m))
 	}
-	m = press(t, m, "/", "storm", "enter")
+	press(t, m, "/", "storm", "enter")
 	if q, _ := st.LastQuery("alice"); q != "storm" {
 		t.Errorf("last query %q, want storm", q)
 	}

@@ -96,15 +96,18 @@ func defaultLibraryDir() string {
 }
 
 // openState opens the reading-state database for the local user. It never
-// fails: problems come back as a warning (printed by the caller) and an
-// in-memory store.
-func (a *app) openState() (state.Store, string, error) {
+// fails: a problem comes back as a one-line warning for the caller to show,
+// with an in-memory (or read-only) store that still works.
+func (a *app) openState() (st state.Store, user, warning string) {
 	p := a.statePath
 	if p == "" {
 		p = state.DefaultPath()
 	}
 	st, warn := state.OpenOrFallback(p)
-	return st, localUser(), warn
+	if warn != nil {
+		warning = termsafe.Line(warn.Error())
+	}
+	return st, localUser(), warning
 }
 
 // localUser names the local reader in the state database: the OS user.
@@ -120,9 +123,9 @@ func localUser() string {
 
 // marks loads the local user's marks for list and search output.
 func (a *app) marks() map[string]state.Mark {
-	st, usr, warn := a.openState()
-	if warn != nil {
-		fmt.Fprintf(a.stderr, "tidings: %s\n", termsafe.Line(warn.Error()))
+	st, usr, warning := a.openState()
+	if warning != "" {
+		fmt.Fprintf(a.stderr, "tidings: %s\n", warning)
 	}
 	defer st.Close()
 	m, err := st.Marks(usr)

@@ -69,10 +69,10 @@ func (a *app) serve(ctx context.Context, cfg server.Config) error {
 	cfg.Theme = a.theme
 	// One state file for every reader with a key, opened once; the store
 	// opens the file per operation, so a local tidings can use it too.
-	marks, _, warn := a.openState()
+	marks, _, warning := a.openState()
 	defer marks.Close()
-	if warn != nil {
-		logger.Warn("reading state", "warning", warn.Error())
+	if warning != "" {
+		logger.Warn("reading state", "warning", warning)
 	}
 	cfg.State = marks
 	srv, err := server.New(cfg, st, logger)

@@ -12,7 +12,6 @@ import (
 	"github.com/tidings-app/tidings/store"
 	"github.com/tidings-app/tidings/ui"
 	"github.com/tidings-app/tidings/ui/printer"
-	"github.com/tidings-app/tidings/ui/termsafe"
 )
 
 // runTUI opens the interactive reader on the library. When standard output
@@ -33,12 +32,8 @@ func (a *app) runTUI(cmd *cobra.Command, _ []string) error {
 	ctx := cmd.Context()
 	// The state file is shared with other tidings processes; the store
 	// opens it per operation, so holding this for the session is fine.
-	marks, user, warn := a.openState()
+	marks, user, warning := a.openState()
 	defer marks.Close()
-	warning := ""
-	if warn != nil {
-		warning = termsafe.Line(warn.Error())
-	}
 
 	progress := &store.Progress{}
 	opts := a.loadOptions()
