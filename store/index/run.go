@@ -167,7 +167,7 @@ func (ix *Index) Search(q Query, opts SearchOptions) Results {
 				continue
 			}
 			if len(top.items) == limit {
-				bar = top.items[0].score / (1 + recencyBoost) * (1 - 1e-9)
+				bar = rawBar(top.items[0].score)
 			}
 		}
 	case len(scoring) > 0:
@@ -201,6 +201,18 @@ func (ix *Index) Search(q Query, opts SearchOptions) Results {
 		res.Hits[i] = Hit{Doc: h.doc, Score: h.score, Snippet: text, Spans: spans}
 	}
 	return res
+}
+
+// rawBar is the raw score below which a hit cannot enter a full heap whose
+// worst kept score is worst. The recency factor is between 1 and
+// 1+recencyBoost: it lifts a positive score by at most that, and a negative
+// one (idf goes below zero when tombstoned documents still count in a
+// word's document frequency) not at all. The margins absorb rounding.
+func rawBar(worst float64) float64 {
+	if worst >= 0 {
+		return worst / (1 + recencyBoost) * (1 - 1e-9)
+	}
+	return worst * (1 + 1e-9)
 }
 
 // collect evaluates a text atom into m, outside the AND counting.
