@@ -2,6 +2,7 @@ package index
 
 import (
 	"encoding/binary"
+	"math/bits"
 	"strings"
 	"unicode/utf8"
 )
@@ -394,6 +395,16 @@ func (t *tokenizer) tokens(s string) {
 		start := i
 		j := i + 1
 		for j < len(s) {
+			// Eight bytes at a time while they are all ASCII word bytes;
+			// the first other byte is then handled below.
+			if j+8 <= len(s) {
+				if nw := nonWordBytes(load64(s, j)); nw == 0 {
+					j += 8
+					continue
+				} else {
+					j += bits.TrailingZeros64(nw) / 8
+				}
+			}
 			c := s[j]
 			if c < utf8.RuneSelf && asciiWord[c] {
 				j++
@@ -445,6 +456,20 @@ func (t *tokenizer) tokens(s string) {
 }
 
 // load64 reads 8 bytes of s at i, little-endian (one load on amd64/arm64).
+// nonWordBytes returns v with the high bit set in each byte that is not an
+// ASCII letter or digit (asciiWord), and no other bit: SWAR range tests on
+// the low seven bits (x + 0x80-lo has its high bit set iff x >= lo, with no
+// carry out of the byte), letters compared after OR-ing 0x20, which maps
+// exactly A-Z onto a-z; non-ASCII bytes (high bit set) are never word bytes.
+func nonWordBytes(v uint64) uint64 {
+	const ones, high = 0x0101010101010101, 0x8080808080808080
+	y := v &^ high
+	l := y | 0x20*ones
+	letter := (l + (0x80-'a')*ones) &^ (l + (0x80-'z'-1)*ones)
+	digit := (y + (0x80-'0')*ones) &^ (y + (0x80-'9'-1)*ones)
+	return ^((letter | digit) &^ v) & high
+}
+
 func load64(s string, i int) uint64 {
 	s = s[i : i+8]
 	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |

@@ -430,3 +430,21 @@ func hitDocs(r Results) []DocNum {
 	}
 	return out
 }
+
+// TestNonWordBytes checks the eight-byte word-byte classifier against
+// asciiWord for every byte value in every lane.
+func TestNonWordBytes(t *testing.T) {
+	for c := range 256 {
+		for lane := range 8 {
+			v := uint64(0x6161616161616161) // "aaaaaaaa"
+			v = v&^(0xff<<(8*lane)) | uint64(c)<<(8*lane)
+			want := uint64(0)
+			if c >= 0x80 || !asciiWord[c] {
+				want = 0x80 << (8 * lane)
+			}
+			if got := nonWordBytes(v); got != want {
+				t.Fatalf("byte %#x in lane %d: %#x, want %#x", c, lane, got, want)
+			}
+		}
+	}
+}
