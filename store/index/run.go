@@ -144,12 +144,15 @@ func (ix *Index) Search(q Query, opts SearchOptions) Results {
 		want := uint8(len(scoring))
 		cnt, scores := sc.cnt, sc.score
 		bar := math.Inf(-1) // raw scores below it cannot enter the full heap
+		// The accumulators are reset as they are read (their lines are in
+		// cache now), which spares putScratch a second pass over touched.
 		for _, d := range sc.touched {
-			if cnt[d] != want || (deleted[d>>6]|excl[d>>6])&(1<<(d&63)) != 0 {
+			c, s := cnt[d], float64(scores[d])
+			cnt[d], scores[d] = 0, 0
+			if c != want || (deleted[d>>6]|excl[d>>6])&(1<<(d&63)) != 0 {
 				continue
 			}
 			total++
-			s := float64(scores[d])
 			if s < bar {
 				continue
 			}
@@ -170,6 +173,7 @@ func (ix *Index) Search(q Query, opts SearchOptions) Results {
 				bar = rawBar(top.items[0].score)
 			}
 		}
+		sc.touched = sc.touched[:0]
 	case len(scoring) > 0:
 		want := uint8(len(scoring))
 		for _, d := range sc.touched {
