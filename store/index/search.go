@@ -188,6 +188,10 @@ func (e *eval) scoreField(segs []segment, df float64, lens []uint32, avg float64
 		exact = float32(w * exactBoost)
 	}
 	norm0, norm1 := k1*(1-b), k1*b/max(avg, 1)
+	// After the first group only documents every earlier group matched can
+	// count (emit drops the others): test that before the BM25 arithmetic,
+	// which the longer lists of later groups would mostly waste.
+	gate, cnt := e.gi > 0 && !e.neg, e.sc.cnt
 	for si := range segs {
 		s := &segs[si]
 		if e.skip(s) {
@@ -210,6 +214,9 @@ func (e *eval) scoreField(segs []segment, df float64, lens []uint32, avg float64
 			d += DocNum(delta)
 			if e.neg {
 				e.emit(d, 0)
+				continue
+			}
+			if gate && cnt[d] < e.gi {
 				continue
 			}
 			tf := float64(payload >> 1)
