@@ -91,11 +91,11 @@ func (s *termStats) add() {
 
 // fieldBuf accumulates one form's exact postings for the current batch.
 type fieldBuf struct {
-	docs, pos []byte
-	n         uint32
-	base      DocNum
-	last      DocNum
-	_         uint32 // pad to 64 bytes: one cache line per term
+	docs []byte
+	n    uint32
+	base DocNum
+	last DocNum
+	_    [28]byte // pad to 64 bytes: one cache line per term
 }
 
 type batch struct {
