@@ -527,6 +527,12 @@ func renderPlain(body string, start, runes int, ms []tokMatch) (string, []Span) 
 		}
 		c := body[i]
 		if lineStart {
+			// A table's delimiter row ("| --- | :-: |") says nothing.
+			if end := tableRuleEnd(body, i); end > i {
+				space = len(out) > 0
+				i = end
+				continue
+			}
 			// Skip block markers at line start.
 			j := i
 			for j < len(body) && (body[j] == ' ' || body[j] == '#' || body[j] == '>') {
@@ -548,7 +554,7 @@ func renderPlain(body string, start, runes int, ms []tokMatch) (string, []Span) 
 			space = len(out) > 0
 			i++
 			continue
-		case c == ' ' || c == '\t' || c == '\r':
+		case c == ' ' || c == '\t' || c == '\r' || c == '|': // table cells read as words apart
 			space = len(out) > 0
 			i++
 			continue
@@ -607,6 +613,30 @@ func renderPlain(body string, start, runes int, ms []tokMatch) (string, []Span) 
 		}
 	}
 	return string(out), mapped
+}
+
+// tableRuleEnd returns the end of the line starting at i (before its
+// newline) when the line is a Markdown table's delimiter row — only pipes,
+// dashes, colons and spaces, with at least one pipe and one dash — and i
+// otherwise.
+func tableRuleEnd(body string, i int) int {
+	pipe, dash := false, false
+	j := i
+	for ; j < len(body) && body[j] != '\n'; j++ {
+		switch body[j] {
+		case '|':
+			pipe = true
+		case '-':
+			dash = true
+		case ':', ' ', '\t':
+		default:
+			return i
+		}
+	}
+	if pipe && dash {
+		return j
+	}
+	return i
 }
 
 func isWordByte(c byte) bool { return c < utf8.RuneSelf && asciiWord[c] || c >= utf8.RuneSelf }
