@@ -532,18 +532,5 @@ func TestHostileTUIInTmux(t *testing.T) {
 	}
 	s.keys("Escape")
 	s.keys("q")
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		b, err := os.ReadFile(exitFile)
-		if err == nil && strings.Contains(string(b), "EXIT=") {
-			if got := strings.TrimSpace(string(b)); got != "EXIT=0" {
-				t.Fatalf("exit status: %s", got)
-			}
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("tidings did not exit after q; screen:\n%s", s.capture())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	waitExit(t, s, exitFile)
 }

@@ -62,25 +62,6 @@ func startTUI(t *testing.T, bin string, env []string, args ...string) (*tmuxSess
 	return s, exitFile
 }
 
-// waitExit waits for the program's exit status.
-func waitExit(t *testing.T, s *tmuxSession, exitFile string) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		b, err := os.ReadFile(exitFile)
-		if err == nil && strings.Contains(string(b), "EXIT=") {
-			if got := strings.TrimSpace(string(b)); got != "EXIT=0" {
-				t.Fatalf("exit status: %s", got)
-			}
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("tidings did not exit; screen:\n%s", s.capture())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
 type markedRecord struct {
 	ID      string `json:"id"`
 	Title   string `json:"title"`

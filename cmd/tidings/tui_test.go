@@ -106,6 +106,12 @@ func TestTUIInTmux(t *testing.T) {
 	s.keys("Escape") // clear the search
 	s.waitFor("articles")
 	s.keys("q")
+	waitExit(t, s, exitFile)
+}
+
+// waitExit waits for the program's exit status.
+func waitExit(t *testing.T, s *tmuxSession, exitFile string) {
+	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		b, err := os.ReadFile(exitFile)
@@ -116,7 +122,7 @@ func TestTUIInTmux(t *testing.T) {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("tidings did not exit after q; screen:\n%s", s.capture())
+			t.Fatalf("tidings did not exit; screen:\n%s", s.capture())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
