@@ -453,8 +453,7 @@ func TestRefusedRequests(t *testing.T) {
 type ptyClient struct {
 	sess  *gossh.Session
 	stdin io.WriteCloser
-	mu    sync.Mutex
-	out   bytes.Buffer
+	out   syncBuffer // stdout and stderr, written by two goroutines
 	done  chan error
 }
 
@@ -472,7 +471,7 @@ func openPTY(t testing.TB, c *gossh.Client, term string, w, h int, cmd string) *
 	if err != nil {
 		t.Fatal(err)
 	}
-	sess.Stderr = writerFunc(p.write)
+	sess.Stderr = &p.out
 	if err := sess.RequestPty(term, h, w, gossh.TerminalModes{}); err != nil {
 		t.Fatal(err)
 	}
@@ -485,28 +484,14 @@ func openPTY(t testing.TB, c *gossh.Client, term string, w, h int, cmd string) *
 		t.Fatal(err)
 	}
 	go func() {
-		_, _ = io.Copy(writerFunc(p.write), stdout)
+		_, _ = io.Copy(&p.out, stdout)
 		p.done <- sess.Wait()
 	}()
 	t.Cleanup(func() { sess.Close() })
 	return p
 }
 
-type writerFunc func([]byte) (int, error)
-
-func (f writerFunc) Write(b []byte) (int, error) { return f(b) }
-
-func (p *ptyClient) write(b []byte) (int, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.out.Write(b)
-}
-
-func (p *ptyClient) output() string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.out.String()
-}
+func (p *ptyClient) output() string { return p.out.String() }
 
 // waitFor waits until the output contains s.
 func (p *ptyClient) waitFor(t testing.TB, s string, timeout time.Duration) {
