@@ -98,12 +98,16 @@ type fieldBuf struct {
 	_    [28]byte // pad to 64 bytes: one cache line per term
 }
 
-type batch struct {
-	arena []byte
-	ck    []uint32 // body token checkpoints, docs in order
-	docs  []batchDoc
-	terms []batchTerm
-	surfs []batchSurf
+// Batch is a set of documents tokenized by a Builder, waiting to be merged
+// into its Index. Its postings number the documents from 0; Merge relocates
+// them.
+type Batch struct {
+	merged bool
+	arena  []byte
+	ck     []uint32 // body token checkpoints, docs in order
+	docs   []batchDoc
+	terms  []batchTerm
+	surfs  []batchSurf
 }
 
 type batchDoc struct {
@@ -304,14 +308,15 @@ func (t *tokenizer) grow() {
 	t.slots, t.skeys = slots, skeys
 }
 
-func (t *tokenizer) batch(docs []Doc, first DocNum) *batch {
+// batch tokenizes docs into a Batch, numbering them from 0.
+func (t *tokenizer) batch(docs []Doc) *Batch {
 	t.gen++
 	t.batchTerms = t.batchTerms[:0]
 	t.batchSurfs = t.batchSurfs[:0]
-	b := &batch{docs: make([]batchDoc, len(docs))}
+	b := &Batch{docs: make([]batchDoc, len(docs))}
 	for i := range docs {
 		d := &docs[i]
-		n := first + DocNum(i)
+		n := DocNum(i)
 		bd := &b.docs[i]
 		bd.doc = *d
 		if !d.Published.IsZero() {
@@ -635,7 +640,7 @@ func (fb *fieldBuf) addDoc(n DocNum, payload uint32) {
 // and field its document entries then its positions, filled by replaying
 // the record streams in document order, so every term's run comes out in
 // order and the per-term state touched is a few dense counters.
-func (t *tokenizer) pack(b *batch) {
+func (t *tokenizer) pack(b *Batch) {
 	size := 0
 	for _, tid := range t.batchTerms {
 		for f := range t.st {

@@ -182,21 +182,15 @@ func (ix *Index) Remove(n DocNum) {
 const batchDocs = 4096
 
 // Add indexes docs and returns their numbers, in order. Big batches are
-// tokenized by runtime.GOMAXPROCS workers; each batch is merged under a short
-// write lock, so concurrent searches see the documents appear batch by batch.
+// tokenized by runtime.GOMAXPROCS workers, each with its own Builder; each
+// batch is merged under a short write lock, so concurrent searches see the
+// documents appear batch by batch.
 func (ix *Index) Add(docs ...Doc) []DocNum {
 	if len(docs) == 0 {
 		return nil
 	}
 	ix.addMu.Lock()
 	defer ix.addMu.Unlock()
-	ix.mu.RLock()
-	first := DocNum(len(ix.docs))
-	ix.mu.RUnlock()
-	nums := make([]DocNum, len(docs))
-	for i := range nums {
-		nums[i] = first + DocNum(i)
-	}
 	size := batchDocs
 	workers := runtime.GOMAXPROCS(0)
 	if len(docs) < size*workers {
@@ -204,9 +198,9 @@ func (ix *Index) Add(docs ...Doc) []DocNum {
 	}
 	nb := (len(docs) + size - 1) / size
 	workers = min(workers, nb)
-	results := make([]chan *batch, nb)
+	results := make([]chan *Batch, nb)
 	for i := range results {
-		results[i] = make(chan *batch, 1)
+		results[i] = make(chan *Batch, 1)
 	}
 	// Workers claim batches in order; a worker waits for no one, while the
 	// merge below consumes batches in order so postings stay sorted.
@@ -214,7 +208,7 @@ func (ix *Index) Add(docs ...Doc) []DocNum {
 	claimed := 0
 	for range workers {
 		go func() {
-			t := newTokenizer()
+			bld := ix.NewBuilder()
 			for {
 				next.Lock()
 				b := claimed
@@ -224,20 +218,42 @@ func (ix *Index) Add(docs ...Doc) []DocNum {
 					return
 				}
 				lo, hi := b*size, min((b+1)*size, len(docs))
-				results[b] <- t.batch(docs[lo:hi], first+DocNum(lo))
+				results[b] <- bld.Build(docs[lo:hi])
 			}
 		}()
 	}
+	nums := make([]DocNum, 0, len(docs))
 	for _, ch := range results {
-		ix.merge(<-ch)
+		nums = append(nums, ix.merge(<-ch)...)
 	}
 	return nums
 }
 
-// merge adds one tokenized batch to the index under the write lock.
-func (ix *Index) merge(b *batch) {
+// merge adds one tokenized batch to the index under the write lock, its
+// documents numbered from the next free number, and returns their numbers.
+// The caller holds addMu.
+func (ix *Index) merge(b *Batch) []DocNum {
+	if b.merged {
+		panic("index: Batch merged twice")
+	}
+	b.merged = true
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	first := DocNum(len(ix.docs))
+	nums := make([]DocNum, len(b.docs))
+	for i := range nums {
+		nums[i] = first + DocNum(i)
+	}
+	if len(b.docs) == 0 {
+		return nums
+	}
+	// Postings were built with batch-local numbers: deltas stay valid, only
+	// each segment's first and last document move.
+	reloc := func(s *segment, arena uint32) {
+		s.arena = arena
+		s.base += first
+		s.last += first
+	}
 	arena := uint32(len(ix.arenas))
 	ix.arenas = append(ix.arenas, b.arena)
 	if len(ix.ckAt) == 0 {
@@ -283,12 +299,12 @@ func (ix *Index) merge(b *batch) {
 		termIDs[i] = id
 		tp := &ix.postings[id]
 		if bt.body.n > 0 {
-			bt.body.arena = arena
+			reloc(&bt.body, arena)
 			tp.body = append(tp.body, bt.body)
 			tp.bodyDF += bt.body.n
 		}
 		if bt.title.n > 0 {
-			bt.title.arena = arena
+			reloc(&bt.title, arena)
 			tp.title = append(tp.title, bt.title)
 			tp.titleDF += bt.title.n
 		}
@@ -308,7 +324,7 @@ func (ix *Index) merge(b *batch) {
 		s := &ix.surfInfo[id]
 		s.df += bs.df
 		if bs.exact.n > 0 {
-			bs.exact.arena = arena
+			reloc(&bs.exact, arena)
 			s.exact = append(s.exact, bs.exact)
 		}
 	}
@@ -317,6 +333,7 @@ func (ix *Index) merge(b *batch) {
 			return strings.Compare(ix.surfInfo[a].form, ix.surfInfo[b].form)
 		})
 	}
+	return nums
 }
 
 // mergeSorted sorts fresh and merges it into sorted, which is kept in order

@@ -23,7 +23,7 @@ func BenchmarkTokenizerBatch(b *testing.B) {
 	}
 	cpu0 := cpuTime()
 	for b.Loop() {
-		t.batch(docs, 0)
+		t.batch(docs)
 	}
 	b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N)/float64(tokens), "cpu-ns/token")
 }

@@ -79,7 +79,9 @@ func tokenize(s string, buf *[]byte, fn func(start, end int, folded string) bool
 			if j < len(s) && s[j] >= utf8.RuneSelf {
 				r, _ := utf8.DecodeRuneInString(s[j:])
 				if (isWordRune(r) && !isCJK(r)) || r == '’' {
-					i = slowToken(s, start, buf, fn)
+					if i = slowToken(s, start, buf, fn); i < 0 {
+						return
+					}
 					continue
 				}
 			}
