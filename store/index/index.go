@@ -333,6 +333,7 @@ func (ix *Index) merge(b *Batch) []DocNum {
 			return strings.Compare(ix.surfInfo[a].form, ix.surfInfo[b].form)
 		})
 	}
+	ix.accelMerged()
 	return nums
 }
 

@@ -18,7 +18,7 @@ func (ix *Index) Search(q Query, opts SearchOptions) Results {
 	}
 	sc := ix.getScratch(n)
 	defer ix.putScratch(sc)
-	e := &eval{ix: ix, sc: sc, n: float64(ix.live),
+	e := &eval{ix: ix, acc: accelOf(ix), sc: sc, n: float64(ix.live),
 		avgBody: float64(ix.bodyLen) / float64(n), avgTitle: float64(ix.titleLen) / float64(n)}
 
 	var scoring, preds, negs []group
@@ -222,7 +222,7 @@ func rawBar(worst float64) float64 {
 // collect evaluates a text atom into m, outside the AND counting.
 func (ix *Index) collect(parent *eval, a atom, m map[DocNum]float32) {
 	sc := &evalScratch{score: make([]float32, len(ix.docs)), cnt: make([]uint8, len(ix.docs))}
-	e := &eval{ix: ix, sc: sc, n: parent.n, avgBody: parent.avgBody, avgTitle: parent.avgTitle}
+	e := &eval{ix: ix, acc: parent.acc, sc: sc, n: parent.n, avgBody: parent.avgBody, avgTitle: parent.avgTitle}
 	e.atom(a)
 	for _, d := range sc.touched {
 		m[DocNum(d)] += sc.score[d]

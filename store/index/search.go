@@ -101,6 +101,7 @@ func (ix *Index) putScratch(sc *evalScratch) {
 // eval is the state of one search.
 type eval struct {
 	ix       *Index
+	acc      *accel // side tables, nil when there are none
 	sc       *evalScratch
 	n        float64 // documents, for idf
 	avgBody  float64
@@ -320,12 +321,6 @@ func (e *eval) phrase(words []string, titleOnly bool) {
 		tp := &e.ix.postings[id]
 		w += idf(e.n, float64(tp.bodyDF+tp.titleDF))
 	}
-	get := func(tp *termPostings, title bool) []segment {
-		if title {
-			return tp.title
-		}
-		return tp.body
-	}
 	// Each word at its offset; two function words are one pair term, whose
 	// postings count the phrase itself (it has no positions, so only a
 	// two-word phrase can use it).
@@ -354,7 +349,7 @@ func (e *eval) phrase(words []string, titleOnly bool) {
 		}
 		curs := make([]cursor, len(parts))
 		for i, id := range parts {
-			curs[i] = cursor{ix: e.ix, segs: get(&e.ix.postings[id], title)}
+			curs[i] = e.ix.termCursor(e.acc, id, title)
 		}
 		phraseMatches(curs, offs, func(d DocNum, freq int) {
 			tf := float64(freq)
@@ -371,6 +366,7 @@ func (e *eval) phrase(words []string, titleOnly bool) {
 type cursor struct {
 	ix      *Index
 	segs    []segment
+	skips   []*skipTable // by segment, when the side tables cover segs
 	si      int
 	docs    []byte
 	pos     []byte
@@ -446,6 +442,9 @@ func (c *cursor) seek(d DocNum) bool {
 		c.enter()
 	}
 	for {
+		if c.skips != nil && d-c.doc > skipJumpDocs {
+			c.jump(d)
+		}
 		// Scan the segment in a tight loop (one-byte varints inline); next
 		// moves on to the following segment.
 		docs, di, doc, skip, tf := c.docs, c.di, c.doc, c.skip, c.tf
@@ -479,6 +478,19 @@ func (c *cursor) seek(d DocNum) bool {
 			return true
 		}
 	}
+}
+
+// skipJumpDocs is the distance to a target document from which seek
+// consults the skip table rather than scanning on.
+const skipJumpDocs = 16
+
+// termCursor returns a cursor over term id's postings in the body or title.
+func (ix *Index) termCursor(a *accel, id uint32, title bool) cursor {
+	segs := ix.postings[id].body
+	if title {
+		segs = ix.postings[id].title
+	}
+	return cursor{ix: ix, segs: segs, skips: a.skipsFor(id, title, segs)}
 }
 
 // positions decodes the current document's positions into dst.
@@ -555,7 +567,7 @@ func phraseMatches(curs []cursor, offs []uint32, fn func(DocNum, int)) {
 	if !c0.next() {
 		return
 	}
-	var starts, pos []uint32
+	var starts []uint32
 	for {
 		d := c0.doc
 		all := true
@@ -596,8 +608,7 @@ func phraseMatches(curs []cursor, offs []uint32, fn func(DocNum, int)) {
 			if len(starts) == 0 {
 				break
 			}
-			pos = curs[i].positionsUpTo(pos, starts[len(starts)-1]+offs[i])
-			starts = intersectShifted(starts, pos, offs[i])
+			starts = curs[i].keepShifted(starts, offs[i])
 		}
 		if len(starts) > 0 {
 			fn(d, len(starts))
@@ -608,23 +619,50 @@ func phraseMatches(curs []cursor, offs []uint32, fn func(DocNum, int)) {
 	}
 }
 
-// intersectShifted keeps the starts s for which s+shift is in pos; both are
-// sorted.
-func intersectShifted(starts, pos []uint32, shift uint32) []uint32 {
+// keepShifted keeps the starts s (sorted, not empty) for which s+shift is a
+// position of the current document, decoding its positions only as far as
+// the last start needs; the rest are left for the lazy skip.
+func (c *cursor) keepShifted(starts []uint32, shift uint32) []uint32 {
+	if c.skip > 0 {
+		c.pi = skipVarints(c.pos, c.pi, c.skip)
+		c.skip = 0
+	}
+	pos, pi, n := c.pos, c.pi, c.tf
 	out := starts[:0]
 	j := 0
-	for _, s := range starts {
-		want := s + shift
-		for j < len(pos) && pos[j] < want {
-			j++
+	want := starts[0] + shift
+	p, k := uint32(0), uint32(0)
+	for k < n {
+		if x := pos[pi]; x < 0x80 {
+			p += uint32(x)
+			pi++
+		} else {
+			var d uint32
+			d, pi = uvarint(pos, pi)
+			p += d
 		}
-		if j == len(pos) {
-			break
+		k++
+		if p < want {
+			continue
 		}
-		if pos[j] == want {
-			out = append(out, s)
+		for p > want {
+			if j++; j == len(starts) {
+				goto done
+			}
+			want = starts[j] + shift
+		}
+		if p == want {
+			out = append(out, starts[j])
+			if j++; j == len(starts) {
+				goto done
+			}
+			want = starts[j] + shift
 		}
 	}
+done:
+	c.pi = pi
+	c.skip = n - k
+	c.tf = 0
 	return out
 }
 

@@ -252,6 +252,7 @@ func (q Query) Highlight(text string) []Span {
 
 type snippeter struct {
 	m     *matcher
+	acc   *accel
 	runes int
 	buf   []byte
 	// Per hit, from locate: where in the body to start tokenizing and how
@@ -272,7 +273,7 @@ func (ix *Index) newSnippeter(q Query, runes int) *snippeter {
 	if runes <= 0 {
 		runes = defaultSnippetRunes
 	}
-	return &snippeter{m: newMatcher(q, ix), runes: runes}
+	return &snippeter{m: newMatcher(q, ix), acc: accelOf(ix), runes: runes}
 }
 
 // snippet picks the window of the body with the most distinct query words and
@@ -444,7 +445,7 @@ func (sn *snippeter) locate(ix *Index, d DocNum) {
 		m.present = make([]bool, m.nkeys)
 		for k, ids := range m.keyIDs {
 			for _, id := range ids {
-				sn.curs = append(sn.curs, cursor{ix: ix, segs: ix.postings[id].body})
+				sn.curs = append(sn.curs, ix.termCursor(sn.acc, id, false))
 				sn.cursKey = append(sn.cursKey, k)
 			}
 		}

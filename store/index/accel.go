@@ -1,0 +1,171 @@
+package index
+
+import (
+	"runtime"
+	"sync"
+	"weak"
+)
+
+// Query acceleration: side tables derived from the postings, never a change
+// to their encoding. They are built for each batch at the end of merge
+// (under its write lock) and only read by searches (under the read lock).
+//
+// Skip tables: every skipEvery-th posting of a long segment records the
+// document before it and its offsets in the docs and positions streams, so a
+// cursor jumps to a document (snippets visit 50 hits spread over the whole
+// library; a phrase led by a rare word visits few documents of a common one)
+// instead of decoding every posting and skipping every position before it.
+//
+// The tables live beside the Index rather than in it (index.go belongs to
+// the build): a registry keyed by a weak pointer, whose entry is dropped when
+// the Index is collected.
+
+// skipEvery is the postings interval of skip entries.
+const skipEvery = 64
+
+// skipMin is the shortest segment given a skip table: a shorter one is
+// scanned faster than it is searched.
+const skipMin = 4 * skipEvery
+
+// skipEntry is where block k (postings k*skipEvery...) of a segment starts.
+type skipEntry struct {
+	prev   DocNum // document before the block's first (the segment's base for block 0)
+	docOff uint32 // offset of the block's first entry in the docs stream
+	posOff uint32 // offset of its first position in the positions stream
+}
+
+// skipTable belongs to one segment, named by its arena and offset.
+type skipTable struct {
+	arena, off uint32
+	e          []skipEntry
+}
+
+// termAccel holds the side tables of one term, aligned with its segments.
+type termAccel struct {
+	body, title []*skipTable // nil for short segments
+}
+
+type accel struct {
+	terms []termAccel // by term id
+}
+
+var accels sync.Map // weak.Pointer[Index] -> *accel
+
+// accelOf returns the side tables of ix, or nil before its first merge.
+func accelOf(ix *Index) *accel {
+	if a, ok := accels.Load(weak.Make(ix)); ok {
+		return a.(*accel)
+	}
+	return nil
+}
+
+// accelMerged extends the side tables to the segments of the batch just
+// merged. Called by merge with the write lock held.
+func (ix *Index) accelMerged() {
+	a := accelOf(ix)
+	if a == nil {
+		a = &accel{}
+		wp := weak.Make(ix)
+		accels.Store(wp, a)
+		runtime.AddCleanup(ix, func(wp weak.Pointer[Index]) { accels.Delete(wp) }, wp)
+	}
+	for len(a.terms) < len(ix.postings) {
+		a.terms = append(a.terms, termAccel{})
+	}
+	for id := range ix.postings {
+		tp := &ix.postings[id]
+		ta := &a.terms[id]
+		if len(ta.body) < len(tp.body) {
+			ta.body = ix.extendSkips(ta.body, tp.body)
+		}
+		if len(ta.title) < len(tp.title) {
+			ta.title = ix.extendSkips(ta.title, tp.title)
+		}
+	}
+}
+
+func (ix *Index) extendSkips(tabs []*skipTable, segs []segment) []*skipTable {
+	for i := len(tabs); i < len(segs); i++ {
+		var t *skipTable
+		if segs[i].n >= skipMin {
+			t = ix.buildSkips(&segs[i])
+		}
+		tabs = append(tabs, t)
+	}
+	return tabs
+}
+
+func (ix *Index) buildSkips(s *segment) *skipTable {
+	t := &skipTable{arena: s.arena, off: s.off, e: make([]skipEntry, 0, (s.n+skipEvery-1)/skipEvery)}
+	p, pos := ix.docsOf(s), ix.posOf(s)
+	d, pi, pending := s.base, 0, uint32(0)
+	k := 0
+	for i := 0; i < len(p); k++ {
+		if k%skipEvery == 0 {
+			if len(pos) > 0 {
+				pi = skipVarints(pos, pi, pending)
+			}
+			pending = 0
+			t.e = append(t.e, skipEntry{prev: d, docOff: uint32(i), posOff: uint32(pi)})
+		}
+		var delta, payload uint32
+		if x := p[i]; x < 0x80 {
+			delta, i = uint32(x), i+1
+		} else {
+			delta, i = uvarint(p, i)
+		}
+		if x := p[i]; x < 0x80 {
+			payload, i = uint32(x), i+1
+		} else {
+			payload, i = uvarint(p, i)
+		}
+		d += DocNum(delta)
+		pending += payload >> 1
+	}
+	return t
+}
+
+// skipsFor returns the skip tables of segs (the term id's postings in one
+// field), or nil when they do not cover them (a merge path that did not
+// build them): cursors then scan.
+func (a *accel) skipsFor(id uint32, title bool, segs []segment) []*skipTable {
+	if a == nil || int(id) >= len(a.terms) {
+		return nil
+	}
+	tabs := a.terms[id].body
+	if title {
+		tabs = a.terms[id].title
+	}
+	if len(tabs) != len(segs) {
+		return nil
+	}
+	return tabs
+}
+
+// jump moves the cursor, inside its current segment, to the start of the
+// last block whose previous document is before d, when that is ahead.
+func (c *cursor) jump(d DocNum) {
+	if c.skips == nil {
+		return
+	}
+	t := c.skips[c.si]
+	if t == nil || t.arena != c.segs[c.si].arena || t.off != c.segs[c.si].off {
+		return
+	}
+	e := t.e
+	lo, hi := 0, len(e) // the first entry whose prev >= d is in [lo, hi]
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if e[m].prev < d {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	j := lo - 1
+	if j < 0 || int(e[j].docOff) <= c.di {
+		return
+	}
+	c.di, c.doc, c.pi = int(e[j].docOff), e[j].prev, int(e[j].posOff)
+	c.skip, c.tf = 0, 0
+}

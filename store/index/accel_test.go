@@ -1,0 +1,127 @@
+package index
+
+import (
+	"math/rand/v2"
+	"reflect"
+	"strings"
+	"testing"
+	"weak"
+)
+
+// withoutAccel runs fn with ix's side tables hidden, so every search takes
+// the plain paths: the reference the fast paths are held to.
+func withoutAccel(ix *Index, fn func()) {
+	wp := weak.Make(ix)
+	a, ok := accels.LoadAndDelete(wp)
+	defer func() {
+		if ok {
+			accels.Store(wp, a)
+		}
+	}()
+	fn()
+}
+
+// accelCorpus builds an index over a synthetic corpus in several Adds of
+// different sizes, with some documents removed, and returns it with query
+// strings of every kind drawn from the documents.
+func accelCorpus(t testing.TB, seed uint64) (*Index, []string) {
+	docs := corpus(4000)
+	ix := New()
+	r := rand.New(rand.NewPCG(seed, 7))
+	for lo := 0; lo < 3000; {
+		hi := min(3000, lo+300+r.IntN(1500))
+		ix.Add(docs[lo:hi]...)
+		lo = hi
+	}
+	for range 300 {
+		ix.Remove(DocNum(r.IntN(3000)))
+	}
+	var qs []string
+	for i := 0; i < 60; i++ {
+		d := docs[r.IntN(3000)]
+		tw := strings.Fields(strings.ToLower(d.Title))
+		bw := strings.Fields(strings.ToLower(d.Body[:min(len(d.Body), 400)]))
+		w := func(ws []string) string { return strings.Trim(ws[r.IntN(len(ws))], ".,*'\"") }
+		k := r.IntN(max(1, len(bw)-3))
+		pre := w(bw)
+		qs = append(qs,
+			w(tw)+" ", w(tw)+" "+w(bw)+" ", pre[:min(4, len(pre))],
+			`"`+strings.Trim(bw[k], ".,*")+" "+strings.Trim(bw[k+1], ".,*")+`"`,
+			`"`+strings.Trim(bw[k], ".,*")+" "+strings.Trim(bw[k+1], ".,*")+" "+strings.Trim(bw[k+2], ".,*")+`"`,
+			"title:"+w(tw)+" ", w(bw)+" -"+w(tw)+" ", w(tw)+" OR "+w(bw)+" ",
+			"section:world "+w(bw)+" ", "the "+w(bw))
+	}
+	return ix, qs
+}
+
+// TestAccelMatchesPlain holds every search using the side tables to the
+// same search without them: same totals, hits, scores, snippets and spans,
+// after removals and after a later Add.
+func TestAccelMatchesPlain(t *testing.T) {
+	for seed := range uint64(2) {
+		ix, qs := accelCorpus(t, seed)
+		check := func(stage string) {
+			for _, s := range qs {
+				q := ParseQuery(s)
+				for _, opts := range []SearchOptions{{Limit: 10}, {Limit: 50}, {Limit: 3, Filter: func(d DocNum) bool { return d%5 != 0 }}} {
+					got := ix.Search(q, opts)
+					var want Results
+					withoutAccel(ix, func() { want = ix.Search(q, opts) })
+					if !reflect.DeepEqual(got, want) {
+						t.Fatalf("%s %q limit %d: total %d, want %d; hits %v, want %v", stage, s, opts.Limit, got.Total, want.Total, hitDocs(got), hitDocs(want))
+					}
+				}
+			}
+		}
+		check("first")
+		ix.Add(corpus(4000)[3000:]...)
+		for d := DocNum(3000); d < 4000; d += 11 {
+			ix.Remove(d)
+		}
+		check("after a second Add")
+	}
+}
+
+// TestCursorSkips walks long postings with random seeks, with and without
+// skip tables, comparing documents, frequencies and positions.
+func TestCursorSkips(t *testing.T) {
+	ix, _ := accelCorpus(t, 3)
+	a := accelOf(ix)
+	r := rand.New(rand.NewPCG(1, 2))
+	tested := 0
+	for id := range ix.postings {
+		tp := &ix.postings[id]
+		if len(tp.body) == 0 || a.skipsFor(uint32(id), false, tp.body) == nil {
+			continue
+		}
+		has := false
+		for _, sk := range a.terms[id].body {
+			has = has || sk != nil
+		}
+		if !has {
+			continue
+		}
+		tested++
+		c1 := ix.termCursor(a, uint32(id), false)
+		c2 := ix.termCursor(nil, uint32(id), false)
+		var p1, p2 []uint32
+		for d := DocNum(0); ; d += DocNum(r.IntN(200)) {
+			ok1, ok2 := c1.seek(d), c2.seek(d)
+			if ok1 != ok2 || ok1 && (c1.doc != c2.doc || c1.tf != c2.tf) {
+				t.Fatalf("term %d seek %d: %v %d/%d, want %v %d/%d", id, d, ok1, c1.doc, c1.tf, ok2, c2.doc, c2.tf)
+			}
+			if !ok1 {
+				break
+			}
+			if r.IntN(2) == 0 && c1.segs[c1.si].posLen > 0 {
+				p1, p2 = c1.positions(p1), c2.positions(p2)
+				if !reflect.DeepEqual(p1, p2) {
+					t.Fatalf("term %d doc %d: positions %v, want %v", id, c1.doc, p1, p2)
+				}
+			}
+		}
+	}
+	if tested == 0 {
+		t.Fatal("no term has skip tables")
+	}
+}
