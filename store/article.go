@@ -55,16 +55,15 @@ const idLen = 12
 // first root that claims an id and the root's name for later ones, so the
 // same relative path in two roots still gets two ids.
 func makeID(salt, relPath, itemKey string) string {
-	h := sha256.New()
+	var buf [256]byte
+	b := buf[:0]
 	if salt != "" {
-		h.Write([]byte(salt))
-		h.Write([]byte{0})
+		b = append(append(b, salt...), 0)
 	}
-	h.Write([]byte(relPath))
+	b = append(b, relPath...)
 	if itemKey != "" {
-		h.Write([]byte{0})
-		h.Write([]byte(itemKey))
+		b = append(append(b, 0), itemKey...)
 	}
-	sum := h.Sum(nil)
-	return hex.EncodeToString(sum)[:idLen]
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:idLen/2])
 }

@@ -5,6 +5,7 @@ import (
 	"path"
 	"strings"
 	"time"
+	"unsafe"
 )
 
 // A format turns the bytes of one file into articles. Each format lives in a
@@ -22,6 +23,41 @@ type sourceFile struct {
 	relPath string // slash-separated, relative to the root
 	data    []byte
 	modTime time.Time
+	// w is the loading worker, whose buffers a parser may reuse: the
+	// strings of the articles it returns may point into them and into
+	// data, and are copied out before the next file (see worker.keep).
+	// nil when a parser is called on its own.
+	w *worker
+}
+
+// single returns a as the file's only article, in a slice the worker
+// reuses.
+func (f *sourceFile) single(a Article) []Article {
+	if f.w == nil {
+		return []Article{a}
+	}
+	f.w.one = append(f.w.one[:0], a)
+	return f.w.one
+}
+
+// textBuf returns an empty buffer to write rewritten text into; textOf
+// turns the filled buffer into a string.
+func (f *sourceFile) textBuf() []byte {
+	if f.w == nil {
+		return nil
+	}
+	return f.w.text[:0]
+}
+
+// textOf returns the text written into b, a buffer from textBuf. A worker's
+// buffer is kept for the next file and the string shares it until keep
+// copies it out.
+func (f *sourceFile) textOf(b []byte) string {
+	if f.w == nil {
+		return string(b)
+	}
+	f.w.text = b
+	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
 // text returns the file's content as clean, sanitized UTF-8.

@@ -393,7 +393,7 @@ func TestLoadHostileSmallLimits(t *testing.T) {
 // TestReadLimitedAgainstEndlessReader checks the size guard that protects
 // fs.FS roots: a reader that never ends is cut off just past the limit.
 func TestReadLimitedAgainstEndlessReader(t *testing.T) {
-	_, err := readLimited(endless{}, 10, 1<<20)
+	_, err := readLimited(endless{}, 10, 1<<20, nil)
 	if err == nil || !strings.Contains(err.Error(), "too large") {
 		t.Errorf("endless reader: %v", err)
 	}

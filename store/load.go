@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -16,6 +15,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/tidings-app/tidings/store/index"
 )
 
 // Default limits, from DESIGN.md. Each can be changed through Options.
@@ -75,31 +76,55 @@ type Report struct {
 	Bytes    int64 // bytes read
 	Skipped  []Problem
 	Warnings []Problem
-	Read     time.Duration // walk, read, parse (overlapping, wall time)
-	Index    time.Duration // building the Store and its index
+	Read     time.Duration // walk, read, parse and index (overlapping, wall time)
+	Index    time.Duration // what is left once every file is in: the sorted view
 	Total    time.Duration
 }
 
 // job is one file found by the walk, to be read and parsed by a worker.
 type job struct {
-	seq     int
-	root    int
 	relPath string
-	// read returns the file's bytes, or the reason it was not read.
-	read func(limit int64) (data []byte, modTime time.Time, skip string)
+	root    int
+	// dir, when set, is the open folder the file is read from by name (the
+	// last element of relPath); else path is its path on disk (a symlink's
+	// target) or, for a root that is an fs.FS, in that file system.
+	dir  *dirHandle
+	path string
 }
 
-// result is what a worker made of one job.
-type result struct {
-	articles []Article
+// chunkFiles is how many files, contiguous in walk order, a worker reads,
+// parses and indexes as one batch. Batches are merged into the index in walk
+// order, so the last one to finish is the tail of the load: small enough that
+// the tail is short, big enough that a term has few postings segments.
+const chunkFiles = 1024
+
+// chunk is a run of files in walk order, and what a worker made of them.
+type chunk struct {
+	seq   int
+	jobs  []job
+	files []fileResult // by job
+	arts  []Article    // the chunk's articles, in walk order
+	batch *index.Batch
+}
+
+// fileResult is what became of one file of a chunk: its articles are
+// arts[first:first+n] of its chunk.
+type fileResult struct {
+	first, n int
 	warnings []string
 	skip     string
 	bytes    int64
 }
 
-// Load walks every root, reads and parses the article files in parallel and
-// returns the Store and a Report. Bad files are skipped and reported, never
-// fatal; Load fails only when a root itself cannot be read or ctx ends.
+// Load walks every root, reads and parses the article files and indexes them,
+// all in parallel, and returns the Store and a Report. Bad files are skipped
+// and reported, never fatal; Load fails only when a root itself cannot be
+// read or ctx ends.
+//
+// The walk hands runs of files to workers; a worker reads, parses and
+// tokenizes a run, and the runs are merged into the Store and its index in
+// walk order, so ids, document numbers, reports and ties are the same on
+// every run.
 func Load(ctx context.Context, roots []Root, opts Options) (*Store, *Report, error) {
 	start := time.Now()
 	opts = opts.withDefaults()
@@ -107,80 +132,136 @@ func Load(ctx context.Context, roots []Root, opts Options) (*Store, *Report, err
 	for _, r := range roots {
 		rep.Roots = append(rep.Roots, r.Name)
 	}
+	s := newStore()
 
-	jobs := make(chan job, 256)
-	var (
-		mu      sync.Mutex
-		results = map[int]result{}
-	)
+	todo := make(chan *chunk, 2*opts.Workers)
+	done := make(chan *chunk, 2*opts.Workers)
 	var wg sync.WaitGroup
-	for w := 0; w < opts.Workers; w++ {
+	for range opts.Workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for j := range jobs {
-				res := readAndParse(j, opts)
-				if p := opts.Progress; p != nil {
-					p.Files.Add(1)
-					p.Articles.Add(int64(len(res.articles)))
-					p.Bytes.Add(res.bytes)
-				}
-				mu.Lock()
-				results[j.seq] = res
-				mu.Unlock()
+			w := newWorker(opts)
+			b := s.ix.NewBuilder()
+			var docs []index.Doc
+			for c := range todo {
+				docs = w.loadChunk(ctx, roots, c, b, docs)
+				done <- c
 			}
 		}()
 	}
 
-	w := &walker{ctx: ctx, opts: opts, jobs: jobs, rep: rep}
+	w := &walker{ctx: ctx, opts: opts, todo: todo}
 	var walkErr error
-	for i, r := range roots {
-		if err := w.walkRoot(i, r); err != nil {
-			walkErr = err
-			break
+	go func() {
+		defer func() {
+			w.flush()
+			close(todo)
+			wg.Wait()
+			close(done)
+		}()
+		for i, r := range roots {
+			if err := w.walkRoot(i, r); err != nil {
+				walkErr = err
+				return
+			}
+		}
+	}()
+
+	// Merge chunks in walk order as they come.
+	var skipped []Problem
+	pending := map[int]*chunk{}
+	next := 0
+	for c := range done {
+		pending[c.seq] = c
+		for {
+			c, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			next++
+			skipped = s.addChunk(c, roots, rep, skipped)
 		}
 	}
-	close(jobs)
-	wg.Wait()
+	// The walker is done: its fields are ours to read.
+	rep.Files, rep.Ignored = w.files, w.ignored
+	rep.Skipped = append(w.skipped, skipped...)
 	if walkErr != nil {
 		return nil, rep, walkErr
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, rep, err
 	}
-
-	// Assemble in walk order so ids, reports and ties are deterministic.
-	var arts []Article
-	seen := map[string]bool{}
-	for _, j := range w.found {
-		res := results[j.seq]
-		name := displayPath(roots[j.root], j.relPath)
-		rep.Bytes += res.bytes
-		if res.skip != "" {
-			rep.Skipped = append(rep.Skipped, Problem{name, res.skip})
-			continue
-		}
-		for _, warn := range res.warnings {
-			rep.Warnings = append(rep.Warnings, Problem{name, warn})
-		}
-		for _, a := range identify(res.articles, roots[j.root].Name, j.relPath) {
-			if seen[a.ID] { // same relative path under two roots
-				a.ID = makeID(a.Root, a.Path, a.ID)
-			}
-			seen[a.ID] = true
-			arts = append(arts, a)
-		}
-	}
 	sortProblems(rep.Skipped)
 	sortProblems(rep.Warnings)
 	rep.Read = time.Since(start)
 
 	indexStart := time.Now()
-	st := New(arts)
+	s.finish()
 	rep.Index = time.Since(indexStart)
-	rep.Articles = st.Len()
+	rep.Articles = s.Len()
 	rep.Total = time.Since(start)
-	return st, rep, nil
+	return s, rep, nil
+}
+
+// loadChunk reads and parses the files of c, then tokenizes its articles
+// with b. docs is reused from chunk to chunk.
+func (w *worker) loadChunk(ctx context.Context, roots []Root, c *chunk, b *index.Builder, docs []index.Doc) []index.Doc {
+	c.files = make([]fileResult, len(c.jobs))
+	c.arts = make([]Article, 0, len(c.jobs))
+	p := w.opts.Progress
+	for i := range c.jobs {
+		j := &c.jobs[i]
+		if ctx.Err() != nil {
+			if j.dir != nil {
+				j.dir.release()
+			}
+			c.files[i].skip = ctx.Err().Error()
+			continue
+		}
+		data, modTime, skip := w.read(roots[j.root], j)
+		var res result
+		if skip != "" {
+			res = result{skip: skip, bytes: int64(len(data))}
+		} else {
+			res = w.parseFile(j.relPath, data, modTime)
+		}
+		identify(res.articles, roots[j.root].Name, j.relPath)
+		c.files[i] = fileResult{first: len(c.arts), n: len(res.articles), warnings: res.warnings, skip: res.skip, bytes: res.bytes}
+		c.arts = append(c.arts, res.articles...)
+		if p != nil {
+			p.Files.Add(1)
+			p.Articles.Add(int64(len(res.articles)))
+			p.Bytes.Add(res.bytes)
+		}
+	}
+	docs = docs[:0]
+	for i := range c.arts {
+		docs = append(docs, indexDoc(&c.arts[i]))
+	}
+	c.batch = b.Build(docs)
+	clear(docs) // the batch has copied them; let go of the strings
+	return docs
+}
+
+// read reads the file of j into the worker's buffer.
+func (w *worker) read(r Root, j *job) ([]byte, time.Time, string) {
+	var data []byte
+	var mod time.Time
+	var skip string
+	switch {
+	case j.dir != nil:
+		data, mod, skip = j.dir.readFile(path.Base(j.relPath), w.opts.MaxFileSize, w.buf)
+	case r.fsys != nil:
+		data, mod, skip = readFSFile(r.fsys, j.path, w.opts.MaxFileSize, w.buf)
+	default:
+		data, mod, skip = readOSFile(j.path, w.opts.MaxFileSize, w.buf)
+	}
+	if cap(data) > cap(w.buf) {
+		w.buf = data[:0]
+	}
+	return data, mod, skip
 }
 
 // identify sets the root and the stable id of the articles parsed from one
@@ -224,62 +305,22 @@ func displayPath(r Root, rel string) string {
 	return r.Name + ":" + rel
 }
 
-// readAndParse runs in a worker. A panic in a parser is turned into a skip:
-// one hostile file must not take the whole library down.
-func readAndParse(j job, opts Options) (res result) {
-	defer func() {
-		if r := recover(); r != nil {
-			res = result{skip: fmt.Sprintf("parser failed: %v", r)}
-		}
-	}()
-	fm := formatFor(j.relPath)
-	data, modTime, skip := j.read(opts.MaxFileSize)
-	if skip != "" {
-		return result{skip: skip, bytes: int64(len(data))}
-	}
-	res.bytes = int64(len(data))
-	sniff := data
-	if len(sniff) > binarySniffLen {
-		sniff = sniff[:binarySniffLen]
-	}
-	if i := bytes.IndexByte(sniff, 0); i >= 0 {
-		res.skip = fmt.Sprintf("binary file (NUL byte at offset %d)", i)
-		return res
-	}
-	if len(bytes.TrimSpace(data)) == 0 {
-		res.skip = errEmpty
-		return res
-	}
-	src := &sourceFile{relPath: j.relPath, data: data, modTime: modTime}
-	arts, warnings, err := fm.parse(src)
-	if err != nil {
-		res.skip = err.Error()
-		return res
-	}
-	if len(arts) == 0 {
-		res.skip = "no article found in the file"
-		return res
-	}
-	res.articles, res.warnings = arts, warnings
-	return res
-}
-
 // errEmpty is the skip reason of a file with nothing but white space.
 const errEmpty = "empty file"
 
 // readFSFile reads a file of an fs.FS root under the size limit.
-func readFSFile(fsys fs.FS, name string, limit int64) ([]byte, time.Time, string) {
+func readFSFile(fsys fs.FS, name string, limit int64, buf []byte) ([]byte, time.Time, string) {
 	f, err := fsys.Open(name)
 	if err != nil {
 		return nil, time.Time{}, "cannot open: " + errReason(err)
 	}
 	defer f.Close()
-	return readOpenFile(f, limit)
+	return readOpenFile(f, limit, buf)
 }
 
 // readOpenFile checks an open file's type and size, then reads it under the
 // limit.
-func readOpenFile(f fs.File, limit int64) ([]byte, time.Time, string) {
+func readOpenFile(f fs.File, limit int64, buf []byte) ([]byte, time.Time, string) {
 	info, err := f.Stat()
 	if err != nil {
 		return nil, time.Time{}, "cannot stat: " + errReason(err)
@@ -290,7 +331,7 @@ func readOpenFile(f fs.File, limit int64) ([]byte, time.Time, string) {
 	if info.Size() > limit {
 		return nil, time.Time{}, tooLarge(info.Size(), limit)
 	}
-	data, err := readLimited(f, info.Size(), limit)
+	data, err := readLimited(f, info.Size(), limit, buf)
 	if err != nil {
 		return data, time.Time{}, err.Error()
 	}
@@ -302,9 +343,13 @@ func tooLarge(size, limit int64) string {
 }
 
 // readLimited reads a file whose size was just checked, but reads at most
-// limit+1 bytes anyway: the file may be growing, or lie about its size.
-func readLimited(r io.Reader, size, limit int64) ([]byte, error) {
-	buf := make([]byte, 0, size+1)
+// limit+1 bytes anyway: the file may be growing, or lie about its size. The
+// bytes go to buf when it is big enough.
+func readLimited(r io.Reader, size, limit int64, buf []byte) ([]byte, error) {
+	if int64(cap(buf)) < size+1 {
+		buf = make([]byte, 0, size+1)
+	}
+	buf = buf[:0]
 	lr := io.LimitReader(r, limit+1)
 	for {
 		if len(buf) == cap(buf) {
@@ -325,13 +370,18 @@ func readLimited(r io.Reader, size, limit int64) ([]byte, error) {
 	return buf, nil
 }
 
-// walker finds the article files under the roots and hands them to workers.
+// walker finds the article files under the roots and hands them to workers
+// in chunks. It runs on a goroutine of its own: Load reads its counts and
+// problems once it is done.
 type walker struct {
-	ctx   context.Context
-	opts  Options
-	jobs  chan<- job
-	rep   *Report
-	found []job
+	ctx     context.Context
+	opts    Options
+	todo    chan<- *chunk
+	cur     *chunk
+	chunks  int
+	files   int
+	ignored int
+	skipped []Problem
 	// visited holds the real path of every directory entered, so a symlink
 	// back to one of them is a loop, not a second copy.
 	visited map[string]bool
@@ -339,30 +389,48 @@ type walker struct {
 }
 
 func (w *walker) skip(r Root, rel, reason string) {
-	w.rep.Skipped = append(w.rep.Skipped, Problem{displayPath(r, rel), reason})
+	w.skipped = append(w.skipped, Problem{displayPath(r, rel), reason})
 }
 
 // emit hands a file to the workers; it reports false when the walk has
 // stopped (file limit reached or ctx done) and the file was not taken.
-func (w *walker) emit(rootIdx int, rel string, read func(int64) ([]byte, time.Time, string)) bool {
+func (w *walker) emit(j job) bool {
 	if w.stopped {
 		return false
 	}
-	if w.rep.Files >= w.opts.MaxFiles {
+	if w.files >= w.opts.MaxFiles {
 		w.stopped = true
-		w.rep.Skipped = append(w.rep.Skipped, Problem{"(walk)", fmt.Sprintf("stopped after %d files (the file limit)", w.opts.MaxFiles)})
+		w.skipped = append(w.skipped, Problem{"(walk)", fmt.Sprintf("stopped after %d files (the file limit)", w.opts.MaxFiles)})
 		return false
 	}
-	j := job{seq: len(w.found), root: rootIdx, relPath: rel, read: read}
-	select {
-	case w.jobs <- j:
-	case <-w.ctx.Done():
+	if w.ctx.Err() != nil {
 		w.stopped = true
 		return false
 	}
-	w.rep.Files++
-	w.found = append(w.found, j)
+	if w.cur == nil {
+		// The first chunks are small, so every worker and the merge get
+		// going at once.
+		n := chunkFiles
+		if w.chunks < 2*w.opts.Workers {
+			n = chunkFiles / 4
+		}
+		w.cur = &chunk{seq: w.chunks, jobs: make([]job, 0, n)}
+		w.chunks++
+	}
+	w.cur.jobs = append(w.cur.jobs, j)
+	w.files++
+	if len(w.cur.jobs) == cap(w.cur.jobs) {
+		w.flush()
+	}
 	return true
+}
+
+// flush hands the current chunk to the workers.
+func (w *walker) flush() {
+	if w.cur != nil {
+		w.todo <- w.cur
+		w.cur = nil
+	}
 }
 
 // ignored reports names that are not articles even with a known extension:
@@ -427,7 +495,7 @@ func (w *walker) walkDir(idx int, r Root, realRoot, realDir, rel string, depth i
 		mode := e.Type()
 		if ignored(name) {
 			if !mode.IsDir() {
-				w.rep.Ignored++
+				w.ignored++
 			}
 			continue
 		}
@@ -463,21 +531,20 @@ func (w *walker) walkDir(idx int, r Root, realRoot, realDir, rel string, depth i
 			}
 		case mode.IsRegular():
 			if formatFor(name) == nil {
-				w.rep.Ignored++
+				w.ignored++
 				continue
 			}
 			if childReal == filepath.Join(realDir, name) {
 				dir.acquire()
-				if !w.emit(idx, childRel, func(limit int64) ([]byte, time.Time, string) { return dir.readFile(name, limit) }) {
+				if !w.emit(job{relPath: childRel, root: idx, dir: dir}) {
 					dir.release()
 				}
 			} else { // reached through a symlink: open the target by path
-				p := childReal
-				w.emit(idx, childRel, func(limit int64) ([]byte, time.Time, string) { return readOSFile(p, limit) })
+				w.emit(job{relPath: childRel, root: idx, path: childReal})
 			}
 		default:
 			if formatFor(name) == nil {
-				w.rep.Ignored++
+				w.ignored++
 				continue
 			}
 			// FIFOs, devices and sockets are never opened: reading one can
@@ -507,7 +574,7 @@ func (w *walker) walkFS(idx int, r Root) error {
 			if d.IsDir() {
 				return fs.SkipDir
 			}
-			w.rep.Ignored++
+			w.ignored++
 			return nil
 		}
 		if d.IsDir() {
@@ -518,15 +585,14 @@ func (w *walker) walkFS(idx int, r Root) error {
 			return nil
 		}
 		if formatFor(p) == nil {
-			w.rep.Ignored++
+			w.ignored++
 			return nil
 		}
 		if !d.Type().IsRegular() {
 			w.skip(r, p, "not a regular file ("+fileKind(d.Type())+")")
 			return nil
 		}
-		fsys := r.fsys
-		w.emit(idx, p, func(limit int64) ([]byte, time.Time, string) { return readFSFile(fsys, p, limit) })
+		w.emit(job{relPath: p, root: idx, path: p})
 		return nil
 	})
 }

@@ -14,13 +14,14 @@ import (
 
 // readOSFile reads a file from disk with plain system calls: open, fstat,
 // read, close. An os.File would add a second fstat, a poller registration
-// attempt and a cleanup per file, which shows at 100,000 files.
+// attempt and a cleanup per file, which shows at 100,000 files. The bytes
+// are read into buf when it is big enough.
 //
 // The file is opened non-blocking and without following a final symlink:
 // if it was swapped for a FIFO after the walk looked at it, open returns at
 // once and fstat sees it is not a regular file.
-func readOSFile(path string, limit int64) ([]byte, time.Time, string) {
-	return readFileAt(unix.AT_FDCWD, path, limit)
+func readOSFile(path string, limit int64, buf []byte) ([]byte, time.Time, string) {
+	return readFileAt(unix.AT_FDCWD, path, limit, buf)
 }
 
 // dirHandle is an open folder whose files workers read with openat, so the
@@ -51,16 +52,23 @@ func (d *dirHandle) release() {
 	}
 }
 
-// readFile reads a file of the folder by name and releases the handle.
-func (d *dirHandle) readFile(name string, limit int64) ([]byte, time.Time, string) {
+// readFile reads a file of the folder by name (into buf when it is big
+// enough) and releases the handle.
+func (d *dirHandle) readFile(name string, limit int64, buf []byte) ([]byte, time.Time, string) {
 	defer d.release()
 	if d.fd < 0 {
-		return readOSFile(filepath.Join(d.path, name), limit)
+		return readOSFile(filepath.Join(d.path, name), limit, buf)
 	}
-	return readFileAt(d.fd, name, limit)
+	return readFileAt(d.fd, name, limit, buf)
 }
 
-func readFileAt(dirfd int, name string, limit int64) ([]byte, time.Time, string) {
+// readFileAt opens, checks and reads a file in four system calls: openat,
+// fstat, one read, close. The read asks for one byte more than the size:
+// getting fewer means the end of the file was reached (a regular file
+// returns less than asked only there), so the read that would return 0 is
+// not needed; getting them all means the file grew since fstat, and it is
+// read on under the limit.
+func readFileAt(dirfd int, name string, limit int64, buf []byte) ([]byte, time.Time, string) {
 	var fd int
 	var err error
 	for {
@@ -84,9 +92,10 @@ func readFileAt(dirfd int, name string, limit int64) ([]byte, time.Time, string)
 		return nil, time.Time{}, tooLarge(st.Size, limit)
 	}
 	mod := time.Unix(int64(st.Mtim.Sec), int64(st.Mtim.Nsec))
-	// One byte more than the size: a read that fills it means the file grew
-	// since fstat, and is read on under the limit.
-	buf := make([]byte, st.Size+1)
+	if int64(cap(buf)) < st.Size+1 {
+		buf = make([]byte, max(st.Size+1, min(2*int64(cap(buf)), limit+1)))
+	}
+	buf = buf[:st.Size+1]
 	n := 0
 	for n < len(buf) {
 		m, err := syscall.Read(fd, buf[n:])
@@ -100,6 +109,9 @@ func readFileAt(dirfd int, name string, limit int64) ([]byte, time.Time, string)
 			return buf[:n], mod, ""
 		}
 		n += m
+		if int64(n) == st.Size && n < len(buf) {
+			return buf[:n], mod, "" // a short read: the end of the file
+		}
 		if n == len(buf) {
 			if int64(n) > limit {
 				return buf[:n], time.Time{}, fmt.Sprintf("too large: grew past the limit of %s while reading", humanBytes(limit))

@@ -1,8 +1,10 @@
 package store
 
 import (
+	"cmp"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -54,52 +56,128 @@ type Store struct {
 	ix      *index.Index
 	docs    []*Article // by index.DocNum; nil once removed
 	byID    map[string]*Article
-	byFile  map[string][]*Article // by pathKey(root, path)
-	sorted  [3][]*Article         // one view per SortOrder; nil until asked for
-	arrived map[string]bool       // ids added after the first load
+	byFile  map[fileKey][]*Article
+	sorted  [3][]*Article   // one view per SortOrder; nil until asked for
+	arrived map[string]bool // ids added after the first load
 	version uint64
 	subs    map[chan struct{}]struct{}
 }
 
-// New builds a Store from loaded articles and indexes them (in parallel).
-func New(arts []Article) *Store {
-	s := &Store{
+// fileKey names a file: its root's name and its path under the root.
+type fileKey struct{ root, rel string }
+
+func newStore() *Store {
+	return &Store{
 		ix:      index.New(),
-		byID:    make(map[string]*Article, len(arts)),
-		byFile:  make(map[string][]*Article, len(arts)),
+		byID:    map[string]*Article{},
+		byFile:  map[fileKey][]*Article{},
 		arrived: map[string]bool{},
 		subs:    map[chan struct{}]struct{}{},
 	}
-	all := make([]*Article, len(arts))
+}
+
+// New builds a Store from loaded articles and indexes them (in parallel).
+func New(arts []Article) *Store {
+	s := newStore()
+	docs := make([]index.Doc, len(arts))
 	for i := range arts {
-		all[i] = &arts[i]
+		docs[i] = indexDoc(&arts[i])
 	}
-	nums := s.ix.Add(indexDocs(all)...)
-	s.docs = make([]*Article, len(all))
-	for i, a := range all {
+	nums := s.ix.Add(docs...)
+	s.docs = make([]*Article, len(arts))
+	for i := range arts {
+		a := &arts[i]
 		a.doc = nums[i]
 		s.docs[nums[i]] = a
 		s.byID[a.ID] = a
-		k := pathKey(a.Root, a.Path)
+		k := fileKey{a.Root, a.Path}
 		s.byFile[k] = append(s.byFile[k], a)
+	}
+	s.finish()
+	return s
+}
+
+// addChunk merges a chunk that a loading worker read, parsed and tokenized
+// into the Store and its index, and reports its files; chunks come in walk
+// order. It appends the chunk's skipped files to skipped.
+func (s *Store) addChunk(c *chunk, roots []Root, rep *Report, skipped []Problem) []Problem {
+	var nums []index.DocNum
+	if c.batch != nil {
+		nums = s.ix.Merge(c.batch)
+		c.batch = nil
+	}
+	ptrs := make([]*Article, len(c.arts)) // byFile's slices share it
+	for i := range c.arts {
+		ptrs[i] = &c.arts[i]
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for fi := range c.files {
+		f := &c.files[fi]
+		j := &c.jobs[fi]
+		rep.Bytes += f.bytes
+		if f.skip != "" {
+			skipped = append(skipped, Problem{displayPath(roots[j.root], j.relPath), f.skip})
+			continue
+		}
+		for _, warn := range f.warnings {
+			rep.Warnings = append(rep.Warnings, Problem{displayPath(roots[j.root], j.relPath), warn})
+		}
+		for _, a := range ptrs[f.first : f.first+f.n] {
+			if _, dup := s.byID[a.ID]; dup { // same relative path under two roots
+				a.ID = makeID(a.Root, a.Path, a.ID)
+			}
+			s.byID[a.ID] = a
+		}
+		if f.n > 0 {
+			k := fileKey{roots[j.root].Name, j.relPath}
+			if old, ok := s.byFile[k]; ok { // two roots of one name
+				s.byFile[k] = append(old[:len(old):len(old)], ptrs[f.first:f.first+f.n]...)
+			} else {
+				s.byFile[k] = ptrs[f.first : f.first+f.n : f.first+f.n]
+			}
+		}
+	}
+	for i, a := range ptrs {
+		a.doc = nums[i]
+		if need := int(a.doc) + 1; need > len(s.docs) {
+			s.docs = append(s.docs, make([]*Article, need-len(s.docs))...)
+		}
+		s.docs[a.doc] = a
+	}
+	c.jobs, c.files = nil, nil
+	return skipped
+}
+
+// finish makes the date view once every article is in.
+func (s *Store) finish() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	all := make([]*Article, 0, len(s.byID))
+	for _, a := range s.docs {
+		if a != nil {
+			all = append(all, a)
+		}
 	}
 	sortArticles(all, ByDate)
 	s.sorted[ByDate] = all
-	return s
+}
+
+// indexDoc is what the index keeps of an article.
+func indexDoc(a *Article) index.Doc {
+	return index.Doc{
+		Title: a.Title, Source: a.Source, Section: a.Section, Author: a.Author,
+		Tags: a.Tags, Body: a.Body, Published: a.Published,
+	}
 }
 
 func indexDocs(arts []*Article) []index.Doc {
 	docs := make([]index.Doc, len(arts))
 	for i, a := range arts {
-		docs[i] = index.Doc{
-			Title: a.Title, Source: a.Source, Section: a.Section, Author: a.Author,
-			Tags: a.Tags, Body: a.Body, Published: a.Published,
-		}
+		docs[i] = indexDoc(a)
 	}
 	return docs
 }
-
-func pathKey(root, rel string) string { return root + "\x00" + rel }
 
 // Len is the number of articles.
 func (s *Store) Len() int {
@@ -219,8 +297,27 @@ func isHex(s string) bool {
 }
 
 // sortArticles orders articles; ties fall back to the path so every run
-// lists the same library the same way.
+// lists the same library the same way, and articles of one file stay in the
+// order they were added (by date: in document order, which is that order).
 func sortArticles(v []*Article, order SortOrder) {
+	if order == ByDate {
+		// An unstable sort with the document number as the last key is a
+		// stable sort of articles added in document order, several times
+		// faster.
+		slices.SortFunc(v, func(a, b *Article) int {
+			if c := b.Published.Compare(a.Published); c != 0 {
+				return c
+			}
+			if c := strings.Compare(a.Root, b.Root); c != 0 {
+				return c
+			}
+			if c := strings.Compare(a.Path, b.Path); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.doc, b.doc)
+		})
+		return
+	}
 	less := func(a, b *Article) bool {
 		switch order {
 		case ByTitle:

@@ -69,7 +69,7 @@ func (s *Store) apply(changes []fileChange) {
 	s.mu.Lock()
 	var removed []*Article
 	for _, c := range changes {
-		k := pathKey(c.root, c.rel)
+		k := fileKey{c.root, c.rel}
 		removed = append(removed, s.byFile[k]...)
 		delete(s.byFile, k)
 	}
@@ -87,7 +87,7 @@ func (s *Store) apply(changes []fileChange) {
 	for _, a := range added {
 		s.docs[a.doc] = a
 		s.byID[a.ID] = a
-		k := pathKey(a.Root, a.Path)
+		k := fileKey{a.Root, a.Path}
 		s.byFile[k] = append(s.byFile[k], a)
 		if !prev[a.ID] {
 			s.arrived[a.ID] = true
@@ -128,13 +128,13 @@ func (s *Store) apply(changes []fileChange) {
 // filesUnder lists the files of a root below a folder (for a folder that
 // was removed or renamed as a whole).
 func (s *Store) filesUnder(root, relDir string) []string {
-	prefix := pathKey(root, relDir+"/")
+	prefix := relDir + "/"
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	var out []string
 	for k := range s.byFile {
-		if strings.HasPrefix(k, prefix) {
-			out = append(out, k[len(root)+1:])
+		if k.root == root && strings.HasPrefix(k.rel, prefix) {
+			out = append(out, k.rel)
 		}
 	}
 	slices.Sort(out)

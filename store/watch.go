@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -204,8 +205,10 @@ func (wt *watchState) flush(pending map[string]watchedDir) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			w := newWorker(wt.opts)
+			w.noSlab = true // a file's kept text is freed with its article
 			for i := range next {
-				items[i].res = wt.readOne(items[i].real, items[i].at)
+				items[i].res = wt.readOne(w, items[i].real, items[i].at)
 			}
 		}()
 	}
@@ -236,7 +239,7 @@ func (wt *watchState) flush(pending map[string]watchedDir) {
 const errGone = "gone"
 
 // readOne reads a changed file under the same rules as Load.
-func (wt *watchState) readOne(real string, at watchedDir) result {
+func (wt *watchState) readOne(w *worker, real string, at watchedDir) result {
 	info, err := os.Lstat(real)
 	if err != nil {
 		return result{skip: errGone}
@@ -258,5 +261,11 @@ func (wt *watchState) readOne(real string, at watchedDir) result {
 	if !info.Mode().IsRegular() {
 		return result{skip: "not a regular file (" + fileKind(info.Mode()) + ")"}
 	}
-	return readAndParse(job{relPath: at.rel, read: func(limit int64) ([]byte, time.Time, string) { return readOSFile(target, limit) }}, wt.opts)
+	data, modTime, skip := w.read(Root{}, &job{relPath: at.rel, path: target})
+	if skip != "" {
+		return result{skip: skip, bytes: int64(len(data))}
+	}
+	res := w.parseFile(at.rel, data, modTime)
+	res.articles = slices.Clone(res.articles) // the worker reuses the slice
+	return res
 }
