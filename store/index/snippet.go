@@ -398,12 +398,27 @@ func (sn *snippeter) bodyMatches(body string, from, maxToks int) []tokMatch {
 	rest := body[from:]
 	off := from
 	for !done {
-		i := strings.Index(rest, "](")
+		// Look for a link target only in the next chunk: the tokens
+		// wanted are usually a few dozen, and the body may be long. A chunk
+		// ends at a space, where no token and no "](" can straddle it.
+		chunk := rest
+		if len(rest) > snippetChunk {
+			if k := strings.LastIndexAny(rest[:snippetChunk], " \n"); k > 0 {
+				chunk = rest[:k]
+			}
+		}
+		i := strings.Index(chunk, "](")
 		j := -1
 		if i >= 0 {
 			j = strings.IndexByte(rest[i:], ')')
 		}
 		if i < 0 || j < 0 {
+			if len(chunk) < len(rest) && i < 0 {
+				tokenizeAt(chunk, off, &sn.buf, emit)
+				off += len(chunk)
+				rest = rest[len(chunk):]
+				continue
+			}
 			tokenizeAt(rest, off, &sn.buf, emit)
 			break
 		}
@@ -494,6 +509,10 @@ func (sn *snippeter) locate(ix *Index, d DocNum) {
 	sn.maxToks = int(p0-c*ckEvery) + int(width) + 8
 }
 
+// snippetChunk is how many body bytes bodyMatches searches for a link
+// target at a time.
+const snippetChunk = 1024
+
 func tokenizeAt(s string, off int, buf *[]byte, fn func(s, e int, f string) bool) {
 	tokenize(s, buf, func(a, b int, f string) bool { return fn(a+off, b+off, f) })
 }
@@ -504,7 +523,7 @@ func tokenizeAt(s string, off int, buf *[]byte, fn func(s, e int, f string) bool
 // ticks). It returns, for each match, its span in the output, or -1s when
 // the match fell outside.
 func renderPlain(body string, start, runes int, ms []tokMatch) (string, []Span) {
-	var out []byte
+	out := make([]byte, 0, runes+runes/2+8)
 	mapped := make([]Span, len(ms))
 	for i := range mapped {
 		mapped[i] = Span{-1, -1}
@@ -520,6 +539,30 @@ func renderPlain(body string, start, runes int, ms []tokMatch) (string, []Span) 
 	lastWordEnd := -1 // output length at the last word boundary
 	cut := false
 	for i < len(body) {
+		// Plain ASCII text away from line starts, spaces and match
+		// boundaries is copied in one go: the loop below would copy it
+		// byte by byte with the same result.
+		if !lineStart && !space && n < runes {
+			lim := len(body)
+			if mi < len(ms) {
+				if ms[mi].start >= i {
+					lim = ms[mi].start
+				} else {
+					lim = ms[mi].end - 1
+				}
+			}
+			lim = min(lim, i+runes-n)
+			j := i
+			for j < lim && plainByte[body[j]] {
+				j++
+			}
+			if j > i {
+				out = append(out, body[i:j]...)
+				n += j - i
+				i = j
+				continue
+			}
+		}
 		if mi < len(ms) && i == ms[mi].start {
 			mapped[mi].Start = len(out)
 			if space && len(out) > 0 {
@@ -615,6 +658,15 @@ func renderPlain(body string, start, runes int, ms []tokMatch) (string, []Span) 
 	}
 	return string(out), mapped
 }
+
+// plainByte marks the ASCII bytes renderPlain copies as they are anywhere
+// but at a line start: printable, and no Markdown syntax it drops.
+var plainByte = func() (t [256]bool) {
+	for c := 0x21; c < 0x7f; c++ {
+		t[c] = !strings.ContainsRune("*`[_!]|", rune(c))
+	}
+	return t
+}()
 
 // tableRuleEnd returns the end of the line starting at i (before its
 // newline) when the line is a Markdown table's delimiter row — only pipes,
