@@ -118,26 +118,28 @@ func fillDefaults(a *Article, f *sourceFile, fmtName string) {
 	a.Summary = oneLine(a.Summary)
 }
 
-// countWords counts runs of non-space bytes. It looks at eight bytes at a
-// time, because it reads every byte of every article at load.
+// countWords counts runs of bytes above the space character: words between
+// spaces, tabs and newlines (sanitized text has no other bytes below it,
+// and CR only before it is sanitized). It looks at eight bytes at a time,
+// because it reads every byte of every article at load.
 func countWords(s string) int {
-	const ones, lows, highs = 0x0101010101010101, 0x7f7f7f7f7f7f7f7f, 0x8080808080808080
-	// zeros has the high bit set in every byte of t that is zero, exactly.
-	zeros := func(t uint64) uint64 { return ^((t&lows + lows) | t | lows) }
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	n := 0
 	prevSpace := uint64(0x80) // the text starts after "space"
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
 		w := load64(s, i)
-		space := zeros(w^(' '*ones)) | zeros(w^('\n'*ones)) | zeros(w^('\t'*ones)) | zeros(w^('\r'*ones))
+		// The high bit of a byte of space is set when the byte is <= 0x20:
+		// every byte has its high bit set before the subtraction, so no
+		// borrow crosses bytes; bytes >= 0x80 are masked out by ^w.
+		space := ^((w | highs) - 0x21*ones) & ^w & highs
 		starts := ^space & highs & (space<<8 | prevSpace)
 		n += bits.OnesCount64(starts)
-		prevSpace = space >> 56 & 0x80
+		prevSpace = space >> 56
 	}
 	inWord := prevSpace == 0
 	for ; i < len(s); i++ {
-		c := s[i]
-		space := c == ' ' || c == '\n' || c == '\t' || c == '\r'
+		space := s[i] <= ' '
 		if !space && !inWord {
 			n++
 		}

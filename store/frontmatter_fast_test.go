@@ -3,6 +3,7 @@ package store
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -20,19 +21,33 @@ func TestParseSimpleYAMLAgrees(t *testing.T) {
 		"count: 3\ndraft: true\n",
 	}
 	for _, in := range inputs {
-		fast, ok := parseSimpleYAML(in)
+		fast, _, ok := parseSimpleYAML(in, nil, nil)
 		if !ok {
 			t.Errorf("fast path refused simple input %q", in)
 			continue
 		}
-		full := frontMatter{}
+		full := map[string]any{}
 		if err := yaml.Unmarshal([]byte(in), &full); err != nil {
 			t.Fatal(err)
 		}
+		field := func(k string) *fmField {
+			for i := range fast {
+				if fast[i].key == k {
+					return &fast[i]
+				}
+			}
+			return nil
+		}
 		for _, k := range []string{"title", "author", "source", "summary", "tags", "date", "count", "draft"} {
-			f, g := asList(fast[k]), asList(full[k])
+			f, g := fmList(field(k)), asList(full[k])
+			if s, want := fmString(field(k)), asString(full[k]); s != want && k != "date" {
+				t.Errorf("%q: %s = %q (fast) vs %q (yaml)", in, k, s, want)
+			}
 			if k == "date" {
-				ft, _ := asTime(fast[k])
+				var ft time.Time
+				if f := field(k); f != nil {
+					ft, _ = fmTime(f)
+				}
 				gt, _ := asTime(full[k])
 				if !ft.Equal(gt) {
 					t.Errorf("%q: date %v vs %v", in, ft, gt)
@@ -56,7 +71,7 @@ func TestParseSimpleYAMLRefuses(t *testing.T) {
 		"title: [unclosed\n",
 		"a: b: c\n",
 	} {
-		if _, ok := parseSimpleYAML(in); ok {
+		if _, _, ok := parseSimpleYAML(in, nil, nil); ok {
 			t.Errorf("fast path accepted %q; the full parser must decide", in)
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/tidings-app/tidings/store/synth"
@@ -67,5 +69,40 @@ func BenchmarkLoad(b *testing.B) {
 			b.ReportMetric(float64(ms.HeapAlloc)/(1<<20), "MiB-live")
 			runtime.KeepAlive(st)
 		})
+	}
+}
+
+// BenchmarkReadParse measures what Load does before indexing: walk, read,
+// parse and keep, on the workers Load uses, at 100k articles.
+func BenchmarkReadParse(b *testing.B) {
+	dir, size := synthDir(b, 100_000)
+	b.SetBytes(size)
+	roots := []Root{DirRoot(dir)}
+	opts := Options{}.withDefaults()
+	for b.Loop() {
+		todo := make(chan *chunk, 1000)
+		w := &walker{ctx: context.Background(), opts: opts, todo: todo}
+		if err := w.walkRoot(0, roots[0]); err != nil {
+			b.Fatal(err)
+		}
+		w.flush()
+		close(todo)
+		var wg sync.WaitGroup
+		var arts atomic.Int64
+		for range opts.Workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				wk := newWorker(opts)
+				for c := range todo {
+					wk.loadChunk(context.Background(), roots, c, nil, nil)
+					arts.Add(int64(len(c.arts)))
+				}
+			}()
+		}
+		wg.Wait()
+		if arts.Load() != 100_000 {
+			b.Fatalf("parsed %d articles", arts.Load())
+		}
 	}
 }

@@ -13,18 +13,12 @@ func init() {
 	registerFormat(&format{name: "markdown", extensions: []string{".md", ".markdown"}, parse: parseMarkdown})
 }
 
-// frontMatter holds the fields Tidings reads from YAML or TOML front matter.
-// Values are loosely typed because real files disagree on shapes: tags as a
-// list or a comma-separated string, author as a string or a list, dates as
-// strings or native timestamps.
-type frontMatter map[string]any
-
 // parseMarkdown reads Markdown with optional YAML (---) or TOML (+++) front
 // matter. Broken front matter is a warning, not a skip: the article loads
 // with what the body gives.
 func parseMarkdown(f *sourceFile) ([]Article, []string, error) {
 	text := f.text()
-	meta, body, err := splitFrontMatter(text)
+	meta, body, err := splitFrontMatter(text, f.w)
 	var warnings []string
 	if err != nil {
 		warnings = append(warnings, err.Error())
@@ -33,6 +27,9 @@ func parseMarkdown(f *sourceFile) ([]Article, []string, error) {
 	a.Body = strings.Trim(body, "\n")
 	if meta != nil {
 		applyFrontMatter(&a, meta, &warnings)
+		if f.w != nil {
+			f.w.meta = meta[:0] // reuse it for the next file
+		}
 	}
 	if a.Title == "" {
 		a.Title, a.Body = titleFromBody(a.Body)
@@ -40,13 +37,13 @@ func parseMarkdown(f *sourceFile) ([]Article, []string, error) {
 		a.Body = rest // the reader's header shows the title already
 	}
 	fillDefaults(&a, f, "markdown")
-	return []Article{a}, warnings, nil
+	return f.single(a), warnings, nil
 }
 
 // splitFrontMatter separates front matter from the body. A block that opens
 // but never closes, or does not parse, is reported and left in the body so
-// nothing the author wrote is lost.
-func splitFrontMatter(text string) (frontMatter, string, error) {
+// nothing the author wrote is lost. A loading worker's buffers are reused.
+func splitFrontMatter(text string, w *worker) (frontMatter, string, error) {
 	var fence string
 	switch {
 	case strings.HasPrefix(text, "---\n"):
@@ -70,53 +67,174 @@ func splitFrontMatter(text string) (frontMatter, string, error) {
 	}
 	raw := rest[:end]
 	body := strings.TrimPrefix(rest[end:], fence)
-	meta := frontMatter{}
 	var err error
 	if fence == "---" {
-		if fast, ok := parseSimpleYAML(raw); ok {
-			meta = fast
-		} else {
-			err = yaml.Unmarshal([]byte(raw), &meta)
+		var meta frontMatter
+		var items []string
+		if w != nil {
+			meta, items = w.meta[:0], w.metaItems[:0]
+		}
+		meta, items, ok := parseSimpleYAML(raw, meta, items)
+		if w != nil {
+			w.meta, w.metaItems = meta[:0], items[:0]
+		}
+		if ok {
+			if meta == nil {
+				meta = frontMatter{}
+			}
+			return meta, body, nil
+		}
+		m := map[string]any{}
+		if err = yaml.Unmarshal([]byte(raw), &m); err == nil {
+			return fieldsOf(m), body, nil
 		}
 	} else {
-		_, err = toml.Decode(raw, &meta)
+		m := map[string]any{}
+		if _, err = toml.Decode(raw, &m); err == nil {
+			return fieldsOf(m), body, nil
+		}
 	}
-	if err != nil {
-		// The parsers quote the text they stopped at, cut at a byte count
-		// that can split a character: sanitize makes it valid UTF-8 again.
-		return nil, body, fmt.Errorf("front matter does not parse: %s", oneLine(sanitize(err.Error())))
+	// The parsers quote the text they stopped at, cut at a byte count
+	// that can split a character: sanitize makes it valid UTF-8 again.
+	return nil, body, fmt.Errorf("front matter does not parse: %s", oneLine(sanitize(err.Error())))
+}
+
+// The front matter keys Tidings reads, lower case, by the field they fill.
+const (
+	fmTitle = iota
+	fmAuthor
+	fmSource
+	fmURL
+	fmSummary
+	fmTags
+	fmSection
+	fmDate
+	fmKeys
+)
+
+func fmKey(lower string) int {
+	switch lower {
+	case "title":
+		return fmTitle
+	case "author", "authors", "byline":
+		return fmAuthor
+	case "source", "publisher", "site":
+		return fmSource
+	case "url", "link", "canonical":
+		return fmURL
+	case "summary", "description", "excerpt":
+		return fmSummary
+	case "tags", "categories", "keywords":
+		return fmTags
+	case "section":
+		return fmSection
+	case "date", "published", "pubdate", "publishdate":
+		return fmDate
 	}
-	return meta, body, nil
+	return -1
+}
+
+// fmKeyOf matches a key without case, as strings.EqualFold would.
+func fmKeyOf(key string) int {
+	var buf [16]byte
+	if len(key) > len(buf) {
+		return -1 // longer than any key we read
+	}
+	for i := 0; i < len(key); i++ {
+		c := key[i]
+		switch {
+		case c >= 'A' && c <= 'Z':
+			c += 'a' - 'A'
+		case c >= 0x80:
+			// EqualFold folds a few non-ASCII letters to ASCII ones
+			// (the Kelvin sign to k, the long s to s): ask it.
+			for k, names := range fmNames {
+				for _, n := range names {
+					if strings.EqualFold(key, n) {
+						return k
+					}
+				}
+			}
+			return -1
+		}
+		buf[i] = c
+	}
+	return fmKey(string(buf[:len(key)]))
+}
+
+var fmNames = [fmKeys][]string{
+	fmTitle:   {"title"},
+	fmAuthor:  {"author", "authors", "byline"},
+	fmSource:  {"source", "publisher", "site"},
+	fmURL:     {"url", "link", "canonical"},
+	fmSummary: {"summary", "description", "excerpt"},
+	fmTags:    {"tags", "categories", "keywords"},
+	fmSection: {"section"},
+	fmDate:    {"date", "published", "pubdate", "publishdate"},
 }
 
 // applyFrontMatter copies the known fields; keys are matched without case.
+// Of two keys for one field the later wins.
 func applyFrontMatter(a *Article, meta frontMatter, warnings *[]string) {
-	get := func(keys ...string) any {
-		for k, v := range meta {
-			for _, want := range keys {
-				if strings.EqualFold(k, want) {
-					return v
-				}
-			}
+	var got [fmKeys]*fmField
+	for i := range meta {
+		if k := fmKeyOf(meta[i].key); k >= 0 {
+			got[k] = &meta[i]
 		}
-		return nil
 	}
-	a.Title = asString(get("title"))
-	a.Author = strings.Join(asList(get("author", "authors", "byline")), ", ")
-	a.Source = asString(get("source", "publisher", "site"))
-	a.URL = asString(get("url", "link", "canonical"))
-	a.Summary = asString(get("summary", "description", "excerpt"))
-	a.Tags = asList(get("tags", "categories", "keywords"))
-	if s := asString(get("section")); s != "" {
+	a.Title = fmString(got[fmTitle])
+	a.Author = strings.Join(fmList(got[fmAuthor]), ", ")
+	a.Source = fmString(got[fmSource])
+	a.URL = fmString(got[fmURL])
+	a.Summary = fmString(got[fmSummary])
+	a.Tags = fmList(got[fmTags])
+	if s := fmString(got[fmSection]); s != "" {
 		a.Section = s
 	}
-	if v := get("date", "published", "pubdate", "publishdate"); v != nil {
-		if t, ok := asTime(v); ok {
+	if f := got[fmDate]; f != nil && (f.full && f.val != nil || !f.full) {
+		if t, ok := fmTime(f); ok {
 			a.Published = t
 		} else {
-			*warnings = append(*warnings, fmt.Sprintf("date %q is not a date I can read; using the file time", oneLine(fmt.Sprint(v))))
+			*warnings = append(*warnings, fmt.Sprintf("date %q is not a date I can read; using the file time", oneLine(fmt.Sprint(f.value()))))
 		}
 	}
+}
+
+// fmString is asString of the field's value, without boxing what the fast
+// path read.
+func fmString(f *fmField) string {
+	switch {
+	case f == nil:
+		return ""
+	case f.full:
+		return asString(f.val)
+	case f.isList:
+		return strings.Join(fmList(f), ", ")
+	}
+	return strings.TrimSpace(sanitize(f.str))
+}
+
+// fmList is asList of the field's value.
+func fmList(f *fmField) []string {
+	switch {
+	case f == nil:
+		return nil
+	case f.full:
+		return asList(f.val)
+	case f.isList:
+		return asList(f.list)
+	}
+	return asList(f.str)
+}
+
+func fmTime(f *fmField) (time.Time, bool) {
+	switch {
+	case f.full:
+		return asTime(f.val)
+	case f.isList:
+		return time.Time{}, false
+	}
+	return parseDate(f.str)
 }
 
 // asString is a front matter value as text. The value is sanitized again:

@@ -95,14 +95,20 @@ func sanitizeFrom(s string, first int) string {
 // or -1 when s is clean.
 func firstUnclean(s string) int {
 	for i := 0; i < len(s); {
-		// Eight bytes at a time while they are all printable ASCII
-		// (0x20..0x7e): the bulk of any article.
+		// Eight bytes at a time while none needs a look: printable ASCII,
+		// tabs and newlines, the bulk of any article.
 		for i+8 <= len(s) {
 			w := load64(s, i)
 			const ones, highs = 0x0101010101010101, 0x8080808080808080
-			below := (w - 0x20*ones) & ^w & highs // some byte < 0x20
-			above := (w + 0x01*ones | w) & highs  // some byte >= 0x7f
-			if below|above != 0 {
+			// Every byte gets its high bit set before a subtraction, so no
+			// borrow crosses bytes: the high bit stays set in bytes whose
+			// low seven bits are at least the constant. ^w then drops the
+			// bytes that were not ASCII (above catches those).
+			v := w | highs
+			lt20, lt0b, lt09 := ^(v - 0x20*ones), ^(v - 0x0b*ones), ^(v - 0x09*ones)
+			ctrl := (lt09 | lt20&^lt0b) & ^w & highs // C0 but tab and newline
+			above := (w + 0x01*ones | w) & highs     // some byte >= 0x7f
+			if ctrl|above != 0 {
 				break
 			}
 			i += 8

@@ -43,56 +43,67 @@ func isBoilerplate(line string) bool {
 // lone boilerplate lines go, paragraphs stay, and a trailing lone
 // headline-like line becomes Related.
 func parseText(f *sourceFile) ([]Article, []string, error) {
-	var paras []string // each a paragraph of one or more lines
-	var cur []string
+	// The kept lines, trimmed, and where each paragraph ends in them.
+	var lines []string
+	var ends []int
+	if f.w != nil {
+		lines, ends = f.w.lines[:0], f.w.ends[:0]
+	}
 	flush := func() {
-		if len(cur) > 0 {
-			paras = append(paras, strings.Join(cur, "\n"))
-			cur = cur[:0]
+		if n := len(lines); len(ends) == 0 && n > 0 || len(ends) > 0 && ends[len(ends)-1] < n {
+			ends = append(ends, n)
 		}
 	}
-	for _, line := range strings.Split(f.text(), "\n") {
-		line = strings.TrimRightFunc(line, unicode.IsSpace)
+	text := f.text()
+	for more := true; more; {
+		var line string
+		line, text, more = strings.Cut(text, "\n")
 		trimmed := strings.TrimSpace(line)
-		switch {
-		case trimmed == "":
-			flush()
-		case isBoilerplate(trimmed):
+		if trimmed == "" || isBoilerplate(trimmed) {
 			flush() // a dropped line still ends its paragraph
-		default:
-			cur = append(cur, trimmed)
+			continue
 		}
+		lines = append(lines, trimmed)
 	}
 	flush()
 
 	var a Article
-	if len(paras) > 0 {
-		// The headline is the first line; any lines under it in the same
-		// block are the start of the body.
-		first := strings.SplitN(paras[0], "\n", 2)
-		// Clone: the body is rebuilt below, so the file's buffer can be
-		// collected unless a title or related line still points into it.
-		a.Title = strings.Clone(first[0])
-		rest := paras[1:]
-		if len(first) == 2 {
-			rest = append([]string{first[1]}, rest...)
+	// The headline is the first line; any lines under it in the same
+	// block are the start of the body.
+	from, paras := 0, ends
+	if len(lines) > 0 {
+		a.Title = lines[0]
+		from = 1
+		if ends[0] == 1 {
+			paras = ends[1:]
 		}
-		paras = rest
 	}
-	if n := len(paras); n >= 2 && isHeadlineLike(paras[n-1]) {
-		a.Related = []string{strings.Clone(paras[n-1])}
-		paras = paras[:n-1]
-	}
-	for i, p := range paras {
-		lines := strings.Split(p, "\n")
-		for j, l := range lines {
-			lines[j] = escapeMarkdownLine(l)
+	if n := len(paras); n >= 2 {
+		last := paras[n-2]
+		if paras[n-1] == last+1 && isHeadlineLike(lines[last]) {
+			a.Related = []string{lines[last]}
+			paras = paras[:n-1]
 		}
-		paras[i] = strings.Join(lines, "\n")
 	}
-	a.Body = strings.Join(paras, "\n\n")
+	body := f.textBuf()
+	for k, end := range paras {
+		if k > 0 {
+			body = append(body, "\n\n"...)
+		}
+		for i := from; i < end; i++ {
+			if i > from {
+				body = append(body, '\n')
+			}
+			body = appendEscapedLine(body, lines[i])
+		}
+		from = end
+	}
+	a.Body = f.textOf(body)
+	if f.w != nil {
+		f.w.lines, f.w.ends = lines[:0], ends[:0]
+	}
 	fillDefaults(&a, f, "text")
-	return []Article{a}, nil, nil
+	return f.single(a), nil, nil
 }
 
 // isHeadlineLike reports a single short line that reads like a headline
@@ -128,19 +139,38 @@ func isHeadlineLike(p string) bool {
 // by accident: a line starting with "#", ">", "-", "+", "*", "1." or a fence
 // is prose, not a heading, quote, list or code block.
 func escapeMarkdownLine(s string) string {
+	if n := markdownEscapeAt(s); n >= 0 {
+		return s[:n] + `\` + s[n:]
+	}
+	return s
+}
+
+// appendEscapedLine appends escapeMarkdownLine(s) to b.
+func appendEscapedLine(b []byte, s string) []byte {
+	if n := markdownEscapeAt(s); n >= 0 {
+		b = append(b, s[:n]...)
+		b = append(b, '\\')
+		s = s[n:]
+	}
+	return append(b, s...)
+}
+
+// markdownEscapeAt returns where escapeMarkdownLine puts its backslash, or
+// -1 when the line needs none.
+func markdownEscapeAt(s string) int {
 	if s == "" {
-		return s
+		return -1
 	}
 	switch s[0] {
 	case '#', '>', '-', '+', '*', '=', '`', '~', '|', '<':
-		return `\` + s
+		return 0
 	}
 	i := 0
 	for i < len(s) && i < 9 && s[i] >= '0' && s[i] <= '9' {
 		i++
 	}
 	if i > 0 && i < len(s) && (s[i] == '.' || s[i] == ')') {
-		return s[:i] + `\` + s[i:]
+		return i
 	}
-	return s
+	return -1
 }

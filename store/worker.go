@@ -27,6 +27,12 @@ type worker struct {
 	buf  []byte    // the file being parsed
 	text []byte    // text a parser rewrote (see sourceFile.textBuf)
 	one  []Article // the slice single-article parsers return
+	// meta and metaItems are the fast front matter parser's results.
+	meta      frontMatter
+	metaItems []string
+	// lines and ends are parseText's.
+	lines []string
+	ends  []int
 	// slab is the unused rest of the current block; kept text is carved
 	// from it. Blocks are never written again once carved, so strings can
 	// point into them.
