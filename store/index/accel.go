@@ -1,6 +1,7 @@
 package index
 
 import (
+	"math"
 	"runtime"
 	"sync"
 	"weak"
@@ -32,6 +33,11 @@ type skipEntry struct {
 	prev   DocNum // document before the block's first (the segment's base for block 0)
 	docOff uint32 // offset of the block's first entry in the docs stream
 	posOff uint32 // offset of its first position in the positions stream
+	// Block maxima for top-k pruning: a BM25 term weight grows with tf and
+	// shrinks with the field's length, so f(maxTF, minLen) bounds every
+	// posting of the block whatever the average length. Saturated at
+	// 65535 (maxTF then means "no bound"; a smaller minLen only loosens it).
+	maxTF, minLen uint16
 }
 
 // skipTable belongs to one segment, named by its arena and offset.
@@ -76,29 +82,30 @@ func (ix *Index) accelMerged() {
 		tp := &ix.postings[id]
 		ta := &a.terms[id]
 		if len(ta.body) < len(tp.body) {
-			ta.body = ix.extendSkips(ta.body, tp.body)
+			ta.body = ix.extendSkips(ta.body, tp.body, ix.bodyLens)
 		}
 		if len(ta.title) < len(tp.title) {
-			ta.title = ix.extendSkips(ta.title, tp.title)
+			ta.title = ix.extendSkips(ta.title, tp.title, ix.titleLens)
 		}
 	}
 }
 
-func (ix *Index) extendSkips(tabs []*skipTable, segs []segment) []*skipTable {
+func (ix *Index) extendSkips(tabs []*skipTable, segs []segment, lens []uint32) []*skipTable {
 	for i := len(tabs); i < len(segs); i++ {
 		var t *skipTable
 		if segs[i].n >= skipMin {
-			t = ix.buildSkips(&segs[i])
+			t = ix.buildSkips(&segs[i], lens)
 		}
 		tabs = append(tabs, t)
 	}
 	return tabs
 }
 
-func (ix *Index) buildSkips(s *segment) *skipTable {
+func (ix *Index) buildSkips(s *segment, lens []uint32) *skipTable {
 	t := &skipTable{arena: s.arena, off: s.off, e: make([]skipEntry, 0, (s.n+skipEvery-1)/skipEvery)}
 	p, pos := ix.docsOf(s), ix.posOf(s)
 	d, pi, pending := s.base, 0, uint32(0)
+	var cur *skipEntry
 	k := 0
 	for i := 0; i < len(p); k++ {
 		if k%skipEvery == 0 {
@@ -106,7 +113,8 @@ func (ix *Index) buildSkips(s *segment) *skipTable {
 				pi = skipVarints(pos, pi, pending)
 			}
 			pending = 0
-			t.e = append(t.e, skipEntry{prev: d, docOff: uint32(i), posOff: uint32(pi)})
+			t.e = append(t.e, skipEntry{prev: d, docOff: uint32(i), posOff: uint32(pi), minLen: math.MaxUint16})
+			cur = &t.e[len(t.e)-1]
 		}
 		var delta, payload uint32
 		if x := p[i]; x < 0x80 {
@@ -120,7 +128,10 @@ func (ix *Index) buildSkips(s *segment) *skipTable {
 			payload, i = uvarint(p, i)
 		}
 		d += DocNum(delta)
-		pending += payload >> 1
+		tf := payload >> 1
+		pending += tf
+		cur.maxTF = uint16(min(max(uint32(cur.maxTF), tf), math.MaxUint16))
+		cur.minLen = uint16(min(uint32(cur.minLen), lens[d]))
 	}
 	return t
 }

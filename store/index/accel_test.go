@@ -125,3 +125,30 @@ func TestCursorSkips(t *testing.T) {
 		t.Fatal("no term has skip tables")
 	}
 }
+
+// TestRangeBits checks the bit-range helpers against a loop.
+func TestRangeBits(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	a, b := make([]uint64, 8), make([]uint64, 8)
+	for i := range a {
+		a[i], b[i] = r.Uint64()&r.Uint64()&r.Uint64(), r.Uint64()&r.Uint64()&r.Uint64()&r.Uint64()
+	}
+	a[3], b[3] = 0, 0
+	for range 5000 {
+		lo := DocNum(r.IntN(512))
+		hi := lo + DocNum(r.IntN(512-int(lo)))
+		n, any := 0, false
+		for d := lo; d <= hi; d++ {
+			if a[d>>6]&(1<<(d&63)) != 0 {
+				n++
+			}
+			any = any || (a[d>>6]|b[d>>6])&(1<<(d&63)) != 0
+		}
+		if got := rangeBits(a, lo, hi); got != n {
+			t.Fatalf("rangeBits [%d, %d] = %d, want %d", lo, hi, got, n)
+		}
+		if got := anyBits(a, b, lo, hi); got != any {
+			t.Fatalf("anyBits [%d, %d] = %v, want %v", lo, hi, got, any)
+		}
+	}
+}

@@ -52,6 +52,19 @@ func (ix *Index) Search(q Query, opts SearchOptions) Results {
 		}
 		return 0
 	})
+	span := float64(ix.maxTime - ix.minTime)
+	top := &hitHeap{order: opts.Sort}
+	limit := opts.Limit
+	total := 0
+	plain := len(preds) == 0 && len(negPreds) == 0 && opts.Filter == nil
+	if plain && limit > 0 && opts.Sort == SortRelevance && len(scoring) == 1 && len(scoring[0].atoms) == 1 {
+		if a := scoring[0].atoms[0]; !a.prefix && len(a.words) == 1 {
+			tk := &topK{ix: ix, top: top, limit: limit, bar: math.Inf(-1), span: span}
+			if n, ok := ix.searchTerm(e, a, tk); ok {
+				return ix.results(q, opts, top, n)
+			}
+		}
+	}
 	for gi, g := range scoring {
 		e.gi = uint8(gi)
 		for _, a := range g.atoms {
@@ -90,10 +103,6 @@ func (ix *Index) Search(q Query, opts SearchOptions) Results {
 		negMatch[i] = ix.predicate(g)
 	}
 
-	span := float64(ix.maxTime - ix.minTime)
-	top := &hitHeap{order: opts.Sort}
-	limit := opts.Limit
-	total := 0
 	// consider reads only dense arrays (tombstones, exclusions, dates): it
 	// runs for every match, and a docInfo per match would miss the cache.
 	deleted, excl, published := ix.deleted, sc.excl, ix.published
@@ -135,7 +144,6 @@ func (ix *Index) Search(q Query, opts SearchOptions) Results {
 			top.down(0)
 		}
 	}
-	plain := len(predMatch) == 0 && len(negMatch) == 0 && opts.Filter == nil
 	switch {
 	case len(scoring) > 0 && plain && limit > 0 && opts.Sort == SortRelevance:
 		// The common case, inlined: every candidate counts; the recency
@@ -186,6 +194,11 @@ func (ix *Index) Search(q Query, opts SearchOptions) Results {
 			consider(DocNum(d), 0)
 		}
 	}
+	return ix.results(q, opts, top, total)
+}
+
+// results turns the heap into hits with snippets, best first.
+func (ix *Index) results(q Query, opts SearchOptions, top *hitHeap, total int) Results {
 	hits := make([]scored, len(top.items))
 	for i := len(hits) - 1; i >= 0; i-- {
 		hits[i] = top.pop()

@@ -69,6 +69,7 @@ type evalScratch struct {
 	cnt     []uint8
 	touched []uint32
 	excl    []uint64
+	mark    []uint64 // fast paths' bitset by document; cleared after use
 	blocks  []uint32
 }
 
@@ -83,6 +84,7 @@ func (ix *Index) getScratch(n int) *evalScratch {
 		sc.score = make([]float32, n+n/4)
 		sc.cnt = make([]uint8, len(sc.score))
 		sc.excl = make([]uint64, len(sc.score)/64+1)
+		sc.mark = make([]uint64, len(sc.excl))
 		sc.blocks = make([]uint32, len(sc.score)>>blockShift+1)
 	}
 	return sc
@@ -373,9 +375,12 @@ type cursor struct {
 	di, pi  int
 	skip    uint32 // position varints before the current document's
 	doc     DocNum
-	tf      uint32
+	tf      uint32 // of the current document, until its positions are read
 	started bool
-	done    bool
+	// stemForm is the current document's flag: the field holds the stem
+	// form itself (for the exact-form bonus).
+	stemForm bool
+	done     bool
 }
 
 // n returns the number of documents of the cursor's postings.
@@ -407,6 +412,7 @@ func (c *cursor) next() bool {
 	payload, c.di = uvarint(c.docs, c.di)
 	c.doc += DocNum(delta)
 	c.tf = payload >> 1
+	c.stemForm = payload&1 != 0
 	return true
 }
 
@@ -447,7 +453,7 @@ func (c *cursor) seek(d DocNum) bool {
 		}
 		// Scan the segment in a tight loop (one-byte varints inline); next
 		// moves on to the following segment.
-		docs, di, doc, skip, tf := c.docs, c.di, c.doc, c.skip, c.tf
+		docs, di, doc, skip, tf, flag := c.docs, c.di, c.doc, c.skip, c.tf, c.stemForm
 		for di < len(docs) {
 			skip += tf
 			var delta, payload uint32
@@ -462,12 +468,12 @@ func (c *cursor) seek(d DocNum) bool {
 				payload, di = uvarint(docs, di)
 			}
 			doc += DocNum(delta)
-			tf = payload >> 1
+			tf, flag = payload>>1, payload&1 != 0
 			if doc >= d {
 				break
 			}
 		}
-		c.di, c.doc, c.skip, c.tf = di, doc, skip, tf
+		c.di, c.doc, c.skip, c.tf, c.stemForm = di, doc, skip, tf, flag
 		if doc >= d && c.started {
 			return true
 		}
