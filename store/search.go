@@ -1,6 +1,7 @@
 package store
 
 import (
+	"slices"
 	"time"
 
 	"github.com/tidings-app/tidings/store/index"
@@ -51,14 +52,26 @@ func (s *Store) SearchQuery(q index.Query, opts SearchOptions) Results {
 	defer s.mu.RUnlock()
 	docs := s.docs
 	// Articles being added by a live update are in the index a moment
-	// before they are in docs; the bounds check hides them until then.
-	filter := func(n index.DocNum) bool {
-		if int(n) >= len(docs) || docs[n] == nil {
-			return false
-		}
-		return opts.Filter == nil || opts.Filter(docs[n])
+	// before they are in docs (Below hides them), and removed ones leave
+	// docs a moment before the index tombstones them. Only then, or for
+	// the caller's filter, does the index need a Filter: a Filter turns
+	// its fast paths off. The counts compare live index documents with
+	// the articles of the date view, which holds every article in docs.
+	live := func(n index.DocNum) bool { return docs[n] != nil }
+	iopts := index.SearchOptions{Limit: opts.Limit, Below: index.DocNum(len(docs))}
+	switch {
+	case len(docs) == 0:
+		return Results{Query: q, Hits: []Hit{}, Took: time.Since(start)}
+	case opts.Filter != nil:
+		iopts.Filter = func(n index.DocNum) bool { return docs[n] != nil && opts.Filter(docs[n]) }
+	case s.ix.LiveBelow(iopts.Below) != len(s.sorted[ByDate]):
+		iopts.Filter = live
 	}
-	r := s.ix.Search(q, index.SearchOptions{Limit: opts.Limit, Filter: filter})
+	r := s.ix.Search(q, iopts)
+	if iopts.Filter == nil && slices.ContainsFunc(r.Hits, func(h index.Hit) bool { return docs[h.Doc] == nil }) {
+		iopts.Filter = live // not expected: the counts agreed
+		r = s.ix.Search(q, iopts)
+	}
 	res := Results{Total: r.Total, Query: q, Hits: make([]Hit, len(r.Hits))}
 	for i, h := range r.Hits {
 		res.Hits[i] = Hit{Article: docs[h.Doc], Score: h.Score, Snippet: h.Snippet, Spans: h.Spans}

@@ -2,9 +2,13 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
+
+	"github.com/tidings-app/tidings/store/index"
 )
 
 // TestSearchSeed runs the issue's acceptance queries through the whole
@@ -58,4 +62,64 @@ func titles(hits []Hit) []string {
 		out = append(out, h.Article.Title)
 	}
 	return out
+}
+
+// TestSearchWithoutFilter holds the store's search without a filter (the
+// index's fast paths) to the same search through a filter that accepts
+// everything, and checks that an article already dropped from the store but
+// not yet from the index (a live update in progress) is never returned.
+func TestSearchWithoutFilter(t *testing.T) {
+	var arts []Article
+	words := []string{"peace", "talks", "market", "rally", "storm", "harbour", "vote", "the", "of", "a"}
+	for i := range 300 {
+		title := words[i%7] + " " + words[(i/7)%10] + " report"
+		body := ""
+		for j := range 40 + i%50 {
+			body += words[(i*j+j/3)%len(words)] + " "
+		}
+		arts = append(arts, Article{ID: fmt.Sprintf("%03x", i), Title: title, Body: body, Path: fmt.Sprintf("a/%d.txt", i)})
+	}
+	st := New(arts)
+	all := func(*Article) bool { return true }
+	queries := []string{"peace ", "talks", "market rally ", `"the peace"`, "storm -vote ", "title:harbour ", "of ", ""}
+	for _, q := range queries {
+		got := st.Search(q, SearchOptions{Limit: 10})
+		want := st.Search(q, SearchOptions{Limit: 10, Filter: all})
+		if got.Total != want.Total || !slices.Equal(titles(got.Hits), titles(want.Hits)) {
+			t.Errorf("%q: total %d %v, with a filter %d %v", q, got.Total, titles(got.Hits), want.Total, titles(want.Hits))
+		}
+	}
+	// The first half of a removal: the article leaves docs, the index
+	// still has it.
+	gone := st.docs[5]
+	st.mu.Lock()
+	st.docs[5] = nil
+	st.sorted[ByDate] = slices.DeleteFunc(slices.Clone(st.sorted[ByDate]), func(a *Article) bool { return a == gone })
+	st.mu.Unlock()
+	for _, q := range queries {
+		got := st.Search(q, SearchOptions{Limit: 400})
+		want := st.Search(q, SearchOptions{Limit: 400, Filter: all})
+		for _, h := range got.Hits {
+			if h.Article == nil || h.Article == gone {
+				t.Fatalf("%q: removed article returned", q)
+			}
+		}
+		if got.Total != want.Total || len(got.Hits) != len(want.Hits) {
+			t.Errorf("%q after removal: total %d, with a filter %d", q, got.Total, want.Total)
+		}
+	}
+	// The first half of an addition: the index has articles docs has not.
+	st.ix.Add(index.Doc{Title: "peace peace", Body: "peace talks"}, index.Doc{Title: "storm", Body: "of the peace"})
+	for _, q := range queries {
+		got := st.Search(q, SearchOptions{Limit: 400})
+		want := st.Search(q, SearchOptions{Limit: 400, Filter: all})
+		for _, h := range got.Hits {
+			if h.Article == nil || h.Article == gone {
+				t.Fatalf("%q: article not in the store returned", q)
+			}
+		}
+		if got.Total != want.Total || len(got.Hits) != len(want.Hits) {
+			t.Errorf("%q during an addition: total %d, with a filter %d", q, got.Total, want.Total)
+		}
+	}
 }

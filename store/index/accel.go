@@ -2,6 +2,7 @@ package index
 
 import (
 	"math"
+	"math/bits"
 	"runtime"
 	"sync"
 	"weak"
@@ -179,4 +180,19 @@ func (c *cursor) jump(d DocNum) {
 	}
 	c.di, c.doc, c.pi = int(e[j].docOff), e[j].prev, int(e[j].posOff)
 	c.skip, c.tf = 0, 0
+}
+
+// LiveBelow returns the number of live documents numbered below n.
+func (ix *Index) LiveBelow(n DocNum) int {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	n = min(n, DocNum(len(ix.docs)))
+	dead := 0
+	for w := range int(n >> 6) {
+		dead += bits.OnesCount64(ix.deleted[w])
+	}
+	if r := n & 63; r != 0 {
+		dead += bits.OnesCount64(ix.deleted[n>>6] & (1<<r - 1))
+	}
+	return int(n) - dead
 }

@@ -71,6 +71,13 @@ func TestAccelMatchesPlain(t *testing.T) {
 						t.Fatalf("%s %q limit %d: total %d, want %d; hits %v, want %v", stage, s, opts.Limit, got.Total, want.Total, hitDocs(got), hitDocs(want))
 					}
 				}
+				// Below is a filter by number that keeps the fast paths.
+				below := DocNum(len(ix.docs) - 700)
+				got := ix.Search(q, SearchOptions{Limit: 20, Below: below})
+				want := ix.Search(q, SearchOptions{Limit: 20, Filter: func(d DocNum) bool { return d < below }})
+				if !reflect.DeepEqual(got, want) {
+					t.Fatalf("%s %q below %d: total %d, want %d; hits %v, want %v", stage, s, below, got.Total, want.Total, hitDocs(got), hitDocs(want))
+				}
 			}
 		}
 		check("first")

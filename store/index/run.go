@@ -18,6 +18,11 @@ func (ix *Index) Search(q Query, opts SearchOptions) Results {
 	}
 	sc := ix.getScratch(n)
 	defer ix.putScratch(sc)
+	if opts.Below > 0 {
+		for d := opts.Below; int(d) < n; d++ {
+			sc.excl[d>>6] |= 1 << (d & 63)
+		}
+	}
 	e := &eval{ix: ix, acc: accelOf(ix), sc: sc, n: float64(ix.live),
 		avgBody: float64(ix.bodyLen) / float64(n), avgTitle: float64(ix.titleLen) / float64(n)}
 

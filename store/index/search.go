@@ -41,6 +41,11 @@ type SearchOptions struct {
 	// like are implemented by the caller with it). It is called with the
 	// index's read lock held: it must not call the Index.
 	Filter func(DocNum) bool
+	// Below, when not 0, keeps only documents numbered below it: a caller
+	// whose own list of documents lags behind the index (documents being
+	// added) says so with it rather than with a Filter, which would turn
+	// off the fast paths.
+	Below DocNum
 	// Sort orders the hits.
 	Sort SortOrder
 	// SnippetRunes is the snippet length; 0 means 160.
