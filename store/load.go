@@ -443,8 +443,27 @@ func ignored(name string) bool {
 	if strings.HasPrefix(name, ".") {
 		return true
 	}
-	base := strings.ToUpper(strings.TrimSuffix(name, path.Ext(name)))
-	switch base {
+	base := strings.TrimSuffix(name, path.Ext(name))
+	var buf [len("CONTRIBUTING")]byte
+	for i := 0; i < len(base); i++ {
+		c := base[i]
+		switch {
+		case c >= 0x80: // ToUpper maps a few non-ASCII letters to ASCII ones
+			return docName(strings.ToUpper(base))
+		case i >= len(buf):
+			continue // longer than every name: look on for non-ASCII only
+		case c >= 'a' && c <= 'z':
+			c -= 'a' - 'A'
+		}
+		if i < len(buf) {
+			buf[i] = c
+		}
+	}
+	return len(base) <= len(buf) && docName(string(buf[:len(base)]))
+}
+
+func docName(upper string) bool {
+	switch upper {
 	case "README", "LICENSE", "LICENCE", "COPYING", "CHANGELOG", "NOTICE", "AUTHORS", "CONTRIBUTING":
 		return true
 	}
@@ -493,8 +512,14 @@ func (w *walker) walkDir(idx int, r Root, realRoot, realDir, rel string, depth i
 	}
 	for _, e := range entries {
 		name := e.Name()
-		childRel := path.Join(rel, name)
-		childReal := filepath.Join(realDir, name)
+		// path.Join without its Clean: rel is clean and a name from
+		// ReadDir has no slash and is not "." or "..".
+		childRel := name
+		if rel != "" {
+			childRel = rel + "/" + name
+		}
+		childReal := "" // set for folders and symlinks only: files are read by name
+		viaLink := false
 		mode := e.Type()
 		if ignored(name) {
 			if !mode.IsDir() {
@@ -503,7 +528,8 @@ func (w *walker) walkDir(idx int, r Root, realRoot, realDir, rel string, depth i
 			continue
 		}
 		if mode&fs.ModeSymlink != 0 {
-			target, err := filepath.EvalSymlinks(childReal)
+			viaLink = true
+			target, err := filepath.EvalSymlinks(filepath.Join(realDir, name))
 			if err != nil {
 				w.skip(r, childRel, "broken or looping symlink: "+errReason(err))
 				continue
@@ -521,6 +547,9 @@ func (w *walker) walkDir(idx int, r Root, realRoot, realDir, rel string, depth i
 		}
 		switch {
 		case mode.IsDir():
+			if !viaLink {
+				childReal = filepath.Join(realDir, name)
+			}
 			if w.visited[childReal] {
 				w.skip(r, childRel, "symlink loop: folder already visited")
 				continue
@@ -537,7 +566,7 @@ func (w *walker) walkDir(idx int, r Root, realRoot, realDir, rel string, depth i
 				w.ignored++
 				continue
 			}
-			if childReal == filepath.Join(realDir, name) {
+			if !viaLink {
 				dir.acquire()
 				if !w.emit(job{relPath: childRel, root: idx, dir: dir}) {
 					dir.release()

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -222,6 +223,27 @@ func TestFind(t *testing.T) {
 			}
 		case err != nil || a.Title != tt.want:
 			t.Errorf("Find(%q) = %v, %v; want %s", tt.ref, a, err, tt.want)
+		}
+	}
+}
+
+// TestIgnoredNames checks the allocation-free name test against the
+// definition: hidden, or a documentation name once upper-cased.
+func TestIgnoredNames(t *testing.T) {
+	ref := func(name string) bool {
+		if strings.HasPrefix(name, ".") {
+			return true
+		}
+		return docName(strings.ToUpper(strings.TrimSuffix(name, path.Ext(name))))
+	}
+	for _, name := range []string{
+		"README.md", "ReadMe.txt", "readme", "LICENSE", "licence.md", "Copying.txt", "CHANGELOG.md",
+		"notice.md", "Authors.txt", "contributing.md", "CONTRIBUTING", "contributingx.md", "read.md",
+		"lıcense.md", "contrıbuting.md", "ſtory.md", "README.old.md", ".hidden.md", "", "a", "日本.md",
+		"notes.md", "readme-first.txt", "CONTRIBUTINGCONTRIBUTING.md",
+	} {
+		if got, want := ignored(name), ref(name); got != want {
+			t.Errorf("ignored(%q) = %v, want %v", name, got, want)
 		}
 	}
 }
