@@ -83,7 +83,7 @@ func parseSimpleYAML(raw string, meta frontMatter, items []string) (frontMatter,
 			return meta, items, false // nesting
 		}
 		key, value, found := strings.Cut(line, ":")
-		if !found || key == "" || strings.ContainsAny(key, " \t\"'[]{}#&*!|>%@`") {
+		if !found || key == "" || !plainKey(key) {
 			return meta, items, false
 		}
 		value = strings.TrimSpace(value)
@@ -142,4 +142,16 @@ func simpleScalar(v string) (string, bool) {
 		return "", false
 	}
 	return v, true
+}
+
+// plainKey reports a key without any of the characters that make YAML more
+// than "key: value" (quotes, brackets, anchors, tags, comments...).
+func plainKey(key string) bool {
+	for i := 0; i < len(key); i++ {
+		switch key[i] {
+		case ' ', '\t', '"', '\'', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '%', '@', '`':
+			return false
+		}
+	}
+	return true
 }

@@ -222,7 +222,7 @@ func fmList(f *fmField) []string {
 	case f.full:
 		return asList(f.val)
 	case f.isList:
-		return asList(f.list)
+		return cleanStrings(f.list)
 	}
 	return asList(f.str)
 }
@@ -271,11 +271,23 @@ func asList(v any) []string {
 			add(asString(e))
 		}
 	case []string:
-		for _, e := range x {
-			add(e)
-		}
+		return cleanStrings(x)
 	default:
 		add(fmt.Sprint(x))
+	}
+	return out
+}
+
+// cleanStrings is asList of a list of strings, allocated once.
+func cleanStrings(x []string) []string {
+	var out []string
+	for _, e := range x {
+		if e = strings.TrimSpace(sanitize(e)); e != "" { // see asString
+			if out == nil {
+				out = make([]string, 0, len(x))
+			}
+			out = append(out, oneLine(e))
+		}
 	}
 	return out
 }

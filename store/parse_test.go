@@ -216,3 +216,24 @@ func TestOneLine(t *testing.T) {
 		}
 	}
 }
+
+// TestIsOneLine checks the eight-bytes-at-a-time test against its
+// definition on random text: oneLine would return it unchanged.
+func TestIsOneLine(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	parts := []string{"a", "word", " ", "  ", "\n", "\t", "\r", "\v", "é", "\u00a0", "\u2003", "x", "\x1b", "日本"}
+	for n := 0; n < 20000; n++ {
+		var b strings.Builder
+		for k := rng.IntN(40); k > 0; k-- {
+			if rng.IntN(4) == 0 {
+				b.WriteString(parts[rng.IntN(len(parts))])
+			} else {
+				b.WriteString(parts[rng.IntN(2)])
+			}
+		}
+		s := b.String()
+		if got, want := isOneLine(s), strings.Join(strings.Fields(s), " ") == s; got != want {
+			t.Fatalf("isOneLine(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

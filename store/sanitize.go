@@ -169,16 +169,39 @@ func isOneLine(s string) bool {
 	if s[0] == ' ' || s[len(s)-1] == ' ' {
 		return false
 	}
+	const ones, lows, highs = 0x0101010101010101, 0x7f7f7f7f7f7f7f7f, 0x8080808080808080
+	prevSpace := false
 	for i := 0; i < len(s); {
+		if i+8 <= len(s) {
+			// Eight ASCII bytes at a time (see firstUnclean for the
+			// borrow-free comparisons).
+			if w := load64(s, i); w&highs == 0 {
+				v := w | highs
+				if ^(v-0x0e*ones)&(v-0x09*ones)&highs != 0 {
+					return false // a byte in '\t'..'\r'
+				}
+				t := w ^ ' '*ones
+				space := ^(t&lows + lows | t | lows) // the high bit of every space
+				if space&(space>>8) != 0 || prevSpace && space&0x80 != 0 {
+					return false // two spaces in a row
+				}
+				prevSpace = space>>63 != 0
+				i += 8
+				continue
+			}
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			switch {
 			case c == ' ':
-				if s[i+1] == ' ' { // safe: s does not end in a space
+				if prevSpace {
 					return false
 				}
+				prevSpace = true
 			case c <= '\r' && c >= '\t':
 				return false
+			default:
+				prevSpace = false
 			}
 			i++
 			continue
@@ -187,6 +210,7 @@ func isOneLine(s string) bool {
 		if unicode.IsSpace(r) || r == utf8.RuneError && size == 1 {
 			return false
 		}
+		prevSpace = false
 		i += size
 	}
 	return true
