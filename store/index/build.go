@@ -7,86 +7,195 @@ import (
 	"unicode/utf8"
 )
 
-// tokenizer turns batches of documents into encoded postings. One per Add
-// worker: its dictionaries live across batches, so each distinct word is
-// folded, stemmed and hashed into a string key once per worker, not once per
-// occurrence (Zipf: a few thousand words make most of the text).
+// tokenizer turns batches of documents into encoded postings. One per
+// Builder: its dictionaries live across batches, so each distinct word is
+// folded, stemmed and hashed into a string key once per builder, not once
+// per occurrence (Zipf: a few thousand words make most of the text).
 //
-// The hot path is per token: fold the word into a fixed buffer while hashing
-// it, find its local surface id in an open-addressing table (no allocation,
-// keys packed in one byte slice so the table stays in cache), and append the
-// term id to the field's token list. Postings are written once per distinct
-// term per document (in flush), so the scattered writes into per-term
-// buffers happen a few hundred times per article rather than once per word.
+// The hot path is per token, in one pass: fold the word into a fixed buffer
+// while hashing it, find its local surface id in an open-addressing table
+// (no allocation, keys packed in one byte slice so the table stays in
+// cache), then append the position delta straight to the term's chain of
+// position blocks in pool (see chain), count the term and spot pairs of
+// function words. Document entries are written once per distinct term per
+// field (flush). pack then lays each term's chains out in the exactly
+// sized arena with a few large copies; nothing is sorted or replayed.
 type tokenizer struct {
-	// Surface dictionary: slots hold hash<<32 | (sid+1), 0 when empty.
-	slots []uint64
-	skeys []uint64 // by slot: a form of up to 8 bytes, zero-padded (no form holds a NUL); 0 for longer ones
+	// Surface dictionary: slots hold sid+1, 0 when empty; the hash and key
+	// to compare are in surf[sid], which the token needs next anyway.
+	slots []uint32
 	keys  []byte   // folded forms, concatenated
 	koff  []uint32 // by sid: start of its form in keys; the end is koff[sid+1]
 	// Dense per-surface data, indexed by sid, for the per-token loop.
-	surfTerm  []uint32 // term id << 1 | isStem
-	surfStamp []uint32 // field stamp of the last field the surface occurred in
-	surfDF    []uint32 // fields seen in this batch
-	surfGen   []int32  // batch the surface was last seen in
-	surfIdx   []int32  // its index in batch.surfs
-	surfForm  []string
-	exact     []fieldBuf // by sid; only forms that differ from their stem use theirs
-	terms     map[string]int32
-	stems     []string // by term id
-	stopIdx   []int16  // by term id: index in pairWords, -1 for other words, -2 for pair terms
-	pairTid   []int32  // by stop index pair a*len(pairWords)+b: the pair's term id, -1 until seen
-	// Per term and field (index [0] body, [1] title), in dense arrays that
-	// stay in cache: the batch's postings so far. The postings themselves go
-	// to sequential streams (recs, dstream, pstream) and are only sorted
-	// into per-term runs by pack, which writes each byte once into the
-	// exactly sized arena: no per-term buffer is read (its head would miss
-	// the cache once per distinct term per document) and nothing is copied
-	// twice.
-	st [2]termStats
-	// Per batch, in document order: one record per (document, term, field).
-	recTid  []uint32                 // term id, | 1<<31 for the title
-	recDLen []uint8                  // bytes of its document entry in dstream
-	recPEnd []uint32                 // end of its positions in pstream
-	dstream []byte                   // document entries: varint doc delta, varint tf<<1|flag
-	pstream []byte                   // position deltas
-	termGen []int32                  // batch the term was last seen in
-	termIdx []int32                  // its index in batch.terms
-	lbuf    [maxTokenBytes + 16]byte // folded ASCII word, with room for 8-byte stores
-	sbuf    []byte                   // folded non-ASCII word
+	surf     []surfTok
+	surfDF   []uint32 // fields seen in this batch
+	surfGen  []int32  // batch the surface was last seen in
+	surfIdx  []int32  // its index in batch.surfs
+	surfForm []string
+	exact    []fieldBuf // by sid; only forms that differ from their stem use theirs
+	terms    map[string]int32
+	stems    []string                 // by term id
+	tt       []termTok                // by term id: per-token state
+	tf       []termField              // by term id*2 + field (0 body, 1 title): the batch's postings
+	termIdx  []int32                  // by term id: its index in batch.terms
+	termGen  []int32                  // by term id: batch the term was last seen in
+	pairTid  []int32                  // by stop index pair a*len(pairWords)+b: the pair's term id, -1 until seen
+	pool     []byte                   // the batch's postings in chains of blocks, reused batch after batch
+	lbuf     [maxTokenBytes + 16]byte // folded ASCII word, with room for 8-byte stores
+	sbuf     []byte                   // folded non-ASCII word
 	// per batch
 	batchTerms []int32
 	batchSurfs []int32
 	gen        int32
 	// per field
-	base     int      // byte offset in the field of the text being tokenized
-	ck       []uint32 // byte offset of every ckEvery-th token (bodies only)
+	fld      uint32 // 0 body, 1 title
+	npos     uint32 // tokens so far: the next token's position
+	prevStop int8   // pair index of the previous token, -1 when it is no pair word
+	base     int    // byte offset in the field of the text being tokenized
+	ck       []uint32
 	stamp    uint32
-	toks     []uint32 // term id of each token, in position order
-	cnt      []uint32 // by term id: occurrences in the current field
-	flg      []uint8  // by term id: the stem form itself occurred
-	off      []uint32 // by term id: scatter cursor into posBuf
-	posBuf   []uint32 // positions grouped by term
+	// Distinct terms and surfaces in order of first occurrence: the first
+	// nterm and nsurf entries. Every token stores its id at the end and
+	// counts it only when new, without a branch to mispredict; there is
+	// room for one id per token of the field (room).
 	docTerms []int32
 	docSurfs []int32
+	nterm    uint32
+	nsurf    uint32
+	room     uint32
+	// Pairs of function words, by (prevStop+1)*pairSlots + stop+1: counts
+	// in the current field, and the distinct ones in order of first
+	// occurrence (a 0 in either place is no pair: counted, then ignored).
+	pairCnt  [pairSlots * pairSlots]uint32
+	pairList [pairSlots*pairSlots + 1]uint8
+	npair    uint32
+	// keepToks makes tokens record every token's term id in toks (tests).
+	keepToks bool
+	toks     []uint32
 }
 
-// termStats are per-term counters of one field for the current batch.
-type termStats struct {
-	n          []uint32 // documents
-	base, last []DocNum
-	dlen, plen []uint32 // bytes of document entries and positions
-	w, pw      []uint32 // pack's write offsets into the arena
+// surfTok is a surface's state touched by every token, with its key: the
+// lookup that finds it brings the rest into the cache.
+type surfTok struct {
+	key   uint64 // the form zero-padded when it has up to 8 bytes (no form holds a NUL), else 0
+	hash  uint32
+	term  uint32 // term id << 1 | isStem
+	stamp uint32 // field stamp of the last field the surface occurred in
+	_     uint32
 }
 
-func (s *termStats) add() {
-	s.n = append(s.n, 0)
-	s.base = append(s.base, 0)
-	s.last = append(s.last, 0)
-	s.dlen = append(s.dlen, 0)
-	s.plen = append(s.plen, 0)
-	s.w = append(s.w, 0)
-	s.pw = append(s.pw, 0)
+// pairSlots is the number of pair-word indexes plus one for "none".
+const pairSlots = 13
+
+// termTok is a term's state touched by every token and by its document
+// entries, 32 bytes: the write windows of its body chains are here, where
+// flush finds them in the cache; titles (a few tokens each) keep theirs in
+// the term's termField. A window (cur, left) is the next byte to write in
+// pool and the bytes left in that block; (0, 0) when there is no block yet.
+type termTok struct {
+	cnt     uint32 // occurrences in the current field
+	lastPos uint32 // position of the last of them; 0 between fields
+	pcur    uint32 // body positions window
+	pleft   uint16
+	flg     uint8  // the stem form itself occurred in the current field
+	stop    int8   // index in pairWords, -1 for other words, -2 for pair terms
+	dcur    uint32 // body document entries window
+	dleft   uint16
+	_       uint16
+	dlast   DocNum // last document of the body postings in this batch
+	dn      uint32 // documents of the body postings in this batch
+}
+
+// termField is a term's postings in one field for the current batch. For
+// the body, n, last and the windows of the chains live in termTok.
+type termField struct {
+	n          uint32 // documents
+	base, last DocNum
+	docs       chain
+	pos        chain // for the body, cur and end live in termTok
+}
+
+// chain is a byte stream written in blocks of pool, so that every term's
+// postings grow where they are without being copied: block k holds
+// blockPayload(k) bytes and then the little-endian pool offset of block k+1.
+// Small first blocks keep rare terms cheap; doubling ones keep common terms
+// in few blocks.
+type chain struct {
+	head     uint32 // first block
+	cur, end uint32 // write cursor and end of the current block's payload; end 0: no block yet
+	full     uint32 // bytes in the blocks before the current one
+	lvl      uint32 // index of the current block
+}
+
+const maxBlockLvl = 8
+
+// blockPayload is the payload of block k of a chain: 12 bytes, doubling up
+// to 4 KiB blocks.
+func blockPayload(k uint32) uint32 { return 16<<min(k, maxBlockLvl) - 4 }
+
+// chainLen is the number of bytes written to a chain whose current block
+// ends at end and is written up to cur.
+func chainLen(c *chain, cur, end uint32) uint32 {
+	if end == 0 {
+		return 0
+	}
+	return c.full + cur - (end - blockPayload(c.lvl))
+}
+
+// alloc appends a block of level k to pool and returns its offset.
+func (t *tokenizer) alloc(k uint32) uint32 {
+	off := len(t.pool)
+	n := off + int(blockPayload(k)) + 4
+	if n > cap(t.pool) {
+		p := make([]byte, off, max(2*cap(t.pool), n, 1<<16))
+		copy(p, t.pool)
+		t.pool = p
+	}
+	t.pool = t.pool[:n]
+	return uint32(off)
+}
+
+// nextBlock moves a full (or not yet started) chain to a new block.
+func (t *tokenizer) nextBlock(c *chain, cur, end *uint32) {
+	if *end == 0 {
+		s := t.alloc(0)
+		c.head, c.full, c.lvl = s, 0, 0
+		*cur, *end = s, s+blockPayload(0)
+		return
+	}
+	c.full += blockPayload(c.lvl)
+	c.lvl++
+	s := t.alloc(c.lvl)
+	binary.LittleEndian.PutUint32(t.pool[*end:], s)
+	*cur, *end = s, s+blockPayload(c.lvl)
+}
+
+// put appends the bytes of b to a chain.
+func (t *tokenizer) put(c *chain, cur, end *uint32, b []byte) {
+	for len(b) > 0 {
+		if *cur == *end {
+			t.nextBlock(c, cur, end)
+		}
+		k := copy(t.pool[*cur:*end], b)
+		*cur += uint32(k)
+		b = b[k:]
+	}
+}
+
+// copyChain copies the first n bytes of a chain to dst.
+func (t *tokenizer) copyChain(dst []byte, c *chain, n uint32) {
+	addr := c.head
+	for k := uint32(0); ; k++ {
+		p := blockPayload(k)
+		if n <= p {
+			copy(dst[:n], t.pool[addr:addr+n])
+			return
+		}
+		copy(dst[:p], t.pool[addr:addr+p])
+		dst = dst[p:]
+		n -= p
+		addr = binary.LittleEndian.Uint32(t.pool[addr+p:])
+	}
 }
 
 // fieldBuf accumulates one form's exact postings for the current batch.
@@ -162,10 +271,11 @@ type batchSurf struct {
 
 func newTokenizer() *tokenizer {
 	return &tokenizer{
-		slots: make([]uint64, 1<<12),
-		skeys: make([]uint64, 1<<12),
-		koff:  []uint32{0},
-		terms: make(map[string]int32),
+		slots:    make([]uint32, 1<<12),
+		koff:     []uint32{0},
+		terms:    make(map[string]int32),
+		prevStop: -1,
+		keepToks: true,
 	}
 }
 
@@ -209,27 +319,23 @@ func (t *tokenizer) lookup(h uint32, w []byte, short uint64) uint32 {
 		if s == 0 {
 			return t.insert(i, h, w, short)
 		}
-		if uint32(s>>32) == h {
-			if len(w) <= 8 {
-				if t.skeys[i] == short {
-					return uint32(s) - 1
-				}
-				continue
+		sf := &t.surf[s-1]
+		if len(w) <= 8 {
+			// The whole form is in the key, and no short form has key 0.
+			if sf.key == short {
+				return s - 1
 			}
-			sid := uint32(s) - 1
-			if unsafeString(t.keys[t.koff[sid]:t.koff[sid+1]]) == unsafeString(w) {
-				return sid
-			}
+			continue
+		}
+		if sf.hash == h && unsafeString(t.keys[t.koff[s-1]:t.koff[s]]) == unsafeString(w) {
+			return s - 1
 		}
 	}
 }
 
 func (t *tokenizer) insert(slot, h uint32, w []byte, short uint64) uint32 {
 	sid := uint32(len(t.surfForm))
-	t.slots[slot] = uint64(h)<<32 | uint64(sid+1)
-	if len(w) <= 8 {
-		t.skeys[slot] = short
-	}
+	t.slots[slot] = sid + 1
 	t.keys = append(t.keys, w...)
 	t.koff = append(t.koff, uint32(len(t.keys)))
 	form := string(w)
@@ -237,8 +343,11 @@ func (t *tokenizer) insert(slot, h uint32, w []byte, short uint64) uint32 {
 	tid := t.termID(st)
 	isStem := form == st
 	t.surfForm = append(t.surfForm, form)
-	t.surfTerm = append(t.surfTerm, uint32(tid)<<1|uint32(b2u(isStem)))
-	t.surfStamp = append(t.surfStamp, 0)
+	sf := surfTok{hash: h, term: uint32(tid)<<1 | uint32(b2u(isStem))}
+	if len(w) <= 8 {
+		sf.key = short
+	}
+	t.surf = append(t.surf, sf)
 	t.surfDF = append(t.surfDF, 0)
 	t.surfGen = append(t.surfGen, -1)
 	t.surfIdx = append(t.surfIdx, 0)
@@ -261,19 +370,15 @@ func (t *tokenizer) termID(st string) int32 {
 	if !ok {
 		si = -1
 	}
-	t.stopIdx = append(t.stopIdx, si)
-	t.st[0].add()
-	t.st[1].add()
-	t.termGen = append(t.termGen, -1)
+	t.tt = append(t.tt, termTok{stop: int8(si)})
+	t.tf = append(t.tf, termField{}, termField{})
 	t.termIdx = append(t.termIdx, 0)
-	t.cnt = append(t.cnt, 0)
-	t.flg = append(t.flg, 0)
-	t.off = append(t.off, 0)
+	t.termGen = append(t.termGen, -1)
 	return tid
 }
 
 // pairTerm returns the local term id of the pair of function words a b.
-func (t *tokenizer) pairTerm(a, b int16) uint32 {
+func (t *tokenizer) pairTerm(a, b int8) uint32 {
 	if t.pairTid == nil {
 		t.pairTid = make([]int32, len(pairWords)*len(pairWords))
 		for i := range t.pairTid {
@@ -283,7 +388,7 @@ func (t *tokenizer) pairTerm(a, b int16) uint32 {
 	i := int(a)*len(pairWords) + int(b)
 	if t.pairTid[i] < 0 {
 		tid := t.termID(pairKey(pairWords[a], pairWords[b]))
-		t.stopIdx[tid] = -2
+		t.tt[tid].stop = -2
 		t.pairTid[i] = tid
 	}
 	return uint32(t.pairTid[i])
@@ -291,25 +396,24 @@ func (t *tokenizer) pairTerm(a, b int16) uint32 {
 
 // grow doubles the table, keeping it at most half full so probes stay short.
 func (t *tokenizer) grow() {
-	slots := make([]uint64, 2*len(t.slots))
-	skeys := make([]uint64, len(slots))
+	slots := make([]uint32, 2*len(t.slots))
 	mask := uint32(len(slots) - 1)
-	for j, s := range t.slots {
+	for _, s := range t.slots {
 		if s == 0 {
 			continue
 		}
-		i := uint32(s>>32) & mask
+		i := t.surf[s-1].hash & mask
 		for slots[i] != 0 {
 			i = (i + 1) & mask
 		}
 		slots[i] = s
-		skeys[i] = t.skeys[j]
 	}
-	t.slots, t.skeys = slots, skeys
+	t.slots = slots
 }
 
 // batch tokenizes docs into a Batch, numbering them from 0.
 func (t *tokenizer) batch(docs []Doc) *Batch {
+	t.keepToks = false
 	t.gen++
 	t.batchTerms = t.batchTerms[:0]
 	t.batchSurfs = t.batchSurfs[:0]
@@ -333,13 +437,16 @@ func (t *tokenizer) batch(docs []Doc) *Batch {
 
 // field indexes one field of document n and returns its length in tokens.
 func (t *tokenizer) field(n DocNum, text string, title bool) uint32 {
-	t.toks = t.toks[:0]
-	t.docTerms = t.docTerms[:0]
-	t.docSurfs = t.docSurfs[:0]
+	t.nterm, t.nsurf, t.npair = 0, 0, 0
 	t.ck = t.ck[:0]
+	t.npos = 0
+	t.prevStop = -1
+	t.fld = b2u(title)
 	t.stamp++
 	if t.stamp == 0 { // wrapped: forget every stamp
-		clear(t.surfStamp)
+		for i := range t.surf {
+			t.surf[i].stamp = 0
+		}
 		t.stamp = 1
 	}
 	if title {
@@ -365,11 +472,11 @@ func (t *tokenizer) field(n DocNum, text string, title bool) uint32 {
 		t.base = len(text) - len(rest)
 		t.tokens(rest)
 	}
-	t.flush(n, title)
-	return uint32(len(t.toks))
+	t.flush(n)
+	return t.npos
 }
 
-// tokens appends the tokens of s to the field. It splits words exactly as
+// tokens adds the tokens of s to the field. It splits words exactly as
 // tokenize does (TestIndexTokensMatchTokenize holds it to that), with the
 // common case inlined: an ASCII word is lower-cased eight bytes at a time
 // (word bytes and apostrophes all have bit 0x20 set once lower-cased, so
@@ -441,14 +548,15 @@ func (t *tokenizer) tokens(s string) {
 		}
 		if k < n {
 			var v uint64
+			mask := uint64(1)<<(uint(8*(n-k))&63) - 1 // n-k < 8
 			if start+k+8 <= len(s) {
-				v = load64(s, start+k) & (1<<(8*(n-k)) - 1)
+				v = load64(s, start+k) & mask
 			} else {
 				for x := k; x < n; x++ {
-					v |= uint64(w[x]) << (8 * (x - k))
+					v |= uint64(w[x]) << (uint(8*(x-k)) & 63)
 				}
 			}
-			v |= 0x2020202020202020 & (1<<(8*(n-k)) - 1)
+			v |= 0x2020202020202020 & mask
 			binary.LittleEndian.PutUint64(t.lbuf[k:], v)
 			h = hashMix(h, v)
 		}
@@ -474,7 +582,6 @@ func nonWordBytes(v uint64) uint64 {
 	digit := (y + (0x80-'0')*ones) &^ (y + (0x80-'9'-1)*ones)
 	return ^((letter | digit) &^ v) & high
 }
-
 func load64(s string, i int) uint64 {
 	s = s[i : i+8]
 	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
@@ -484,7 +591,7 @@ func load64(s string, i int) uint64 {
 // mark records a checkpoint when the token starting at byte i of the text
 // being tokenized is a multiple of ckEvery.
 func (t *tokenizer) mark(i int) {
-	if len(t.toks)%ckEvery == 0 && t.base >= 0 {
+	if t.npos%ckEvery == 0 && t.base >= 0 {
 		t.ck = append(t.ck, uint32(t.base+i))
 	}
 }
@@ -495,7 +602,6 @@ func (t *tokenizer) addSlow(start, _ int, folded string) bool {
 	t.add(t.sbuf)
 	return true
 }
-
 func (t *tokenizer) add(w []byte) {
 	var short uint64
 	if len(w) <= 8 {
@@ -506,105 +612,188 @@ func (t *tokenizer) add(w []byte) {
 	t.addSID(t.lookup(hashBytes(w), w, short))
 }
 
-// addSID records one token of surface sid at the next position.
+// addSID records one token of surface sid at the next position: its
+// position delta goes straight to the term's position chain, and a pair of
+// function words also counts for the pair's term (documents and counts, no
+// positions): a phrase like "of the" then reads one short list instead of
+// intersecting two position lists that cover every document. Whether a
+// surface, term or pair is new in the field is close to a coin toss, so
+// those are counted without branches.
 func (t *tokenizer) addSID(sid uint32) {
-	if t.surfStamp[sid] != t.stamp {
-		t.surfStamp[sid] = t.stamp
-		t.docSurfs = append(t.docSurfs, int32(sid))
+	p := t.npos
+	if p >= t.room {
+		t.growRoom()
 	}
-	x := t.surfTerm[sid]
+	t.npos = p + 1
+	sf := &t.surf[sid]
+	ns := t.nsurf
+	t.docSurfs[ns] = int32(sid)
+	t.nsurf = ns + b2u(sf.stamp != t.stamp)
+	sf.stamp = t.stamp
+	x := sf.term
 	tid := x >> 1
-	if t.cnt[tid] == 0 {
-		t.docTerms = append(t.docTerms, int32(tid))
+	tt := &t.tt[tid]
+	nt := t.nterm
+	t.docTerms[nt] = int32(tid)
+	t.nterm = nt + b2u(tt.cnt == 0)
+	tt.cnt++
+	tt.flg |= uint8(x & 1)
+	d := p - tt.lastPos
+	tt.lastPos = p
+	if si := tt.stop; si >= -1 {
+		pi := uint32(t.prevStop+1)*pairSlots + uint32(si+1)
+		if pi < uint32(len(t.pairCnt)) {
+			t.pairList[t.npair] = uint8(pi)
+			t.npair += b2u(t.pairCnt[pi] == 0)
+			t.pairCnt[pi]++
+		}
+		t.prevStop = si
 	}
-	t.cnt[tid]++
-	t.flg[tid] |= uint8(x & 1)
-	t.toks = append(t.toks, tid)
+	if cur := tt.pcur; t.fld == 0 && tt.pleft >= 2 && d < 0x4000 {
+		b := t.pool[cur : cur+2]
+		big := b2u(d >= 0x80)
+		b[0] = byte(d) | byte(big<<7)
+		b[1] = byte(d >> 7)
+		tt.pcur = cur + 1 + big
+		tt.pleft -= uint16(1 + big)
+	} else {
+		t.putPos(tid, d)
+	}
+	if t.keepToks {
+		t.toks = append(t.toks, tid)
+	}
 }
 
-// flush writes the field's postings: per distinct term the document delta,
-// tf<<1|hasStemForm, and the positions, grouped by a counting sort of the
-// field's tokens by term.
-func (t *tokenizer) flush(n DocNum, title bool) {
-	// Adjacent function words also make a pair term (documents and counts,
-	// no positions): a phrase like "of the" then reads one short list
-	// instead of intersecting two position lists that cover every document.
-	prev := int16(-1)
-	for _, tid := range t.toks {
-		si := t.stopIdx[tid]
-		if si >= 0 && prev >= 0 {
-			pt := t.pairTerm(prev, si)
-			if t.cnt[pt] == 0 {
-				t.docTerms = append(t.docTerms, int32(pt))
-			}
-			t.cnt[pt]++
-		}
-		prev = si
+// growRoom makes room for the ids of more tokens of the field.
+func (t *tokenizer) growRoom() {
+	n := max(2*len(t.docTerms), 1024)
+	t.docTerms = append(t.docTerms[:len(t.docTerms)], make([]int32, n-len(t.docTerms))...)
+	t.docSurfs = append(t.docSurfs[:len(t.docSurfs)], make([]int32, n-len(t.docSurfs))...)
+	t.room = uint32(n)
+}
+
+// putUvarint writes v to b, which has room for any uint32, and returns its
+// length.
+func putUvarint(b []byte, v uint32) uint32 {
+	_ = b[binary.MaxVarintLen32-1]
+	if v < 0x80 {
+		b[0] = byte(v)
+		return 1
 	}
-	run := uint32(0)
-	for _, tid := range t.docTerms {
-		if t.stopIdx[tid] != -2 {
-			t.off[tid] = run
-			run += t.cnt[tid]
-		}
+	if v < 0x4000 {
+		b[0] = byte(v) | 0x80
+		b[1] = byte(v >> 7)
+		return 2
 	}
-	if cap(t.posBuf) < len(t.toks) {
-		t.posBuf = make([]uint32, len(t.toks)+len(t.toks)/2)
+	return uint32(binary.PutUvarint(b, uint64(v)))
+}
+
+// putPos appends a position delta to the current field's chain of term
+// tid, where the fast path in addSID cannot: in titles, near the end of a
+// block, and for deltas of 16384 or more.
+func (t *tokenizer) putPos(tid, d uint32) {
+	var tmp [binary.MaxVarintLen32]byte
+	b := tmp[:putUvarint(tmp[:], d)]
+	if t.fld != 0 {
+		c := &t.tf[2*tid+1].pos
+		t.put(c, &c.cur, &c.end, b)
+		return
 	}
-	pb := t.posBuf[:len(t.toks)]
-	off := t.off
-	for p, tid := range t.toks {
-		pb[off[tid]] = uint32(p)
-		off[tid]++
+	tt := &t.tt[tid]
+	t.putWin(&t.tf[2*tid].pos, &tt.pcur, &tt.pleft, b)
+}
+
+// winEnd is the end of a window's block, in the form chainLen takes.
+func winEnd(cur uint32, left uint16) uint32 {
+	if cur == 0 && left == 0 {
+		return 0
 	}
-	f := b2u(title)
-	st := &t.st[f]
-	for _, tid := range t.docTerms {
-		if t.termGen[tid] != t.gen {
-			t.termGen[tid] = t.gen
-			t.termIdx[tid] = int32(len(t.batchTerms))
-			t.batchTerms = append(t.batchTerms, tid)
+	return cur + uint32(left)
+}
+
+// putWin appends b to a chain whose write position is a window.
+func (t *tokenizer) putWin(c *chain, cur *uint32, left *uint16, b []byte) {
+	end := winEnd(*cur, *left)
+	t.put(c, cur, &end, b)
+	*left = uint16(end - *cur)
+}
+
+// flush writes the field's document entries, per distinct term the
+// document delta and tf<<1|hasStemForm (its positions are written), and
+// notes its surfaces.
+func (t *tokenizer) flush(n DocNum) {
+	t.flushTerms(t.docTerms[:t.nterm], n)
+	// Pair terms come after the field's words, in order of first occurrence.
+	k := 0
+	for _, pi := range t.pairList[:t.npair] {
+		c := t.pairCnt[pi]
+		t.pairCnt[pi] = 0
+		a, b := int8(pi/pairSlots)-1, int8(pi%pairSlots)-1
+		if a < 0 || b < 0 {
+			continue
 		}
-		c := t.cnt[tid]
-		if st.n[tid] == 0 {
-			st.base[tid], st.last[tid] = n, n
-		}
-		d0 := len(t.dstream)
-		t.dstream = appendUvarint(t.dstream, uint32(n-st.last[tid]))
-		t.dstream = appendUvarint(t.dstream, c<<1|uint32(t.flg[tid]))
-		dl := len(t.dstream) - d0
-		st.last[tid] = n
-		st.n[tid]++
-		st.dlen[tid] += uint32(dl)
-		t.recTid = append(t.recTid, uint32(tid)|f<<31)
-		t.recDLen = append(t.recDLen, uint8(dl))
-		t.cnt[tid], t.flg[tid] = 0, 0
-		if t.stopIdx[tid] != -2 {
-			p0 := len(t.pstream)
-			end := t.off[tid]
-			pos := t.pstream
-			prev := uint32(0)
-			for _, p := range pb[end-c : end] {
-				pos = appendUvarint(pos, p-prev)
-				prev = p
-			}
-			t.pstream = pos
-			st.plen[tid] += uint32(len(pos) - p0)
-		}
-		t.recPEnd = append(t.recPEnd, uint32(len(t.pstream)))
+		pt := t.pairTerm(a, b)
+		t.tt[pt].cnt = c
+		t.docTerms[k] = int32(pt) // room for npair <= tokens
+		k++
 	}
-	for _, sid := range t.docSurfs {
+	t.flushTerms(t.docTerms[:k], n)
+	for _, sid := range t.docSurfs[:t.nsurf] {
 		if t.surfGen[sid] != t.gen {
 			t.surfGen[sid] = t.gen
 			t.surfIdx[sid] = int32(len(t.batchSurfs))
 			t.batchSurfs = append(t.batchSurfs, sid)
 		}
 		t.surfDF[sid]++ // per field: an estimate, only used to rank prefix expansions
-		if t.surfTerm[sid]&1 == 0 {
+		if t.surf[sid].term&1 == 0 {
 			if e := &t.exact[sid]; e.n == 0 || e.last != n {
 				e.addDoc(n, 0)
 			}
 		}
+	}
+}
+
+func (t *tokenizer) flushTerms(tids []int32, n DocNum) {
+	f := t.fld & 1
+	for _, tid := range tids {
+		tt := &t.tt[tid]
+		if t.termGen[tid] != t.gen {
+			t.termGen[tid] = t.gen
+			t.termIdx[tid] = int32(len(t.batchTerms))
+			t.batchTerms = append(t.batchTerms, tid)
+		}
+		payload := tt.cnt<<1 | uint32(tt.flg)
+		tt.cnt, tt.flg, tt.lastPos = 0, 0, 0
+		if f == 0 {
+			if tt.dn == 0 {
+				t.tf[2*uint32(tid)].base, tt.dlast = n, n
+			}
+			delta := uint32(n - tt.dlast)
+			tt.dlast = n
+			tt.dn++
+			if cur := tt.dcur; tt.dleft >= 2*binary.MaxVarintLen32 {
+				b := t.pool[cur : cur+2*binary.MaxVarintLen32]
+				k := putUvarint(b, delta)
+				k += putUvarint(b[k:], payload)
+				tt.dcur, tt.dleft = cur+k, tt.dleft-uint16(k)
+				continue
+			}
+			var tmp [2 * binary.MaxVarintLen32]byte
+			k := putUvarint(tmp[:], delta)
+			k += putUvarint(tmp[k:], payload)
+			t.putWin(&t.tf[2*uint32(tid)].docs, &tt.dcur, &tt.dleft, tmp[:k])
+			continue
+		}
+		tf := &t.tf[2*uint32(tid)+1]
+		if tf.n == 0 {
+			tf.base, tf.last = n, n
+		}
+		var tmp [2 * binary.MaxVarintLen32]byte
+		k := putUvarint(tmp[:], uint32(n-tf.last))
+		k += putUvarint(tmp[k:], payload)
+		t.put(&tf.docs, &tf.docs.cur, &tf.docs.end, tmp[:k])
+		tf.last = n
+		tf.n++
 	}
 }
 
@@ -614,7 +803,6 @@ func appendUvarint(b []byte, v uint32) []byte {
 	}
 	return binary.AppendUvarint(b, uint64(v))
 }
-
 func b2u(b bool) uint32 {
 	if b {
 		return 1
@@ -636,15 +824,31 @@ func (fb *fieldBuf) addDoc(n DocNum, payload uint32) {
 	fb.n++
 }
 
+// seg returns the segment of term tid in field f (n 0: none), placed at
+// off, and resets the field's state for the next batch.
+func (t *tokenizer) seg(tid int32, f int, off uint32) segment {
+	tf := &t.tf[2*int(tid)+f]
+	if f == 1 {
+		sg := segment{base: tf.base, last: tf.last, n: tf.n, off: off,
+			docLen: chainLen(&tf.docs, tf.docs.cur, tf.docs.end),
+			posLen: chainLen(&tf.pos, tf.pos.cur, tf.pos.end)}
+		return sg
+	}
+	tt := &t.tt[tid]
+	return segment{base: tf.base, last: tt.dlast, n: tt.dn, off: off,
+		docLen: chainLen(&tf.docs, tt.dcur, winEnd(tt.dcur, tt.dleft)),
+		posLen: chainLen(&tf.pos, tt.pcur, winEnd(tt.pcur, tt.pleft))}
+}
+
 // pack lays the batch's postings out in one exactly sized arena: per term
-// and field its document entries then its positions, filled by replaying
-// the record streams in document order, so every term's run comes out in
-// order and the per-term state touched is a few dense counters.
+// and field its document entries then its positions, copied from their
+// chains, then the exact-form postings.
 func (t *tokenizer) pack(b *Batch) {
 	size := 0
 	for _, tid := range t.batchTerms {
-		for f := range t.st {
-			size += int(t.st[f].dlen[tid] + t.st[f].plen[tid])
+		for f := range 2 {
+			sg := t.seg(tid, f, 0)
+			size += int(sg.docLen + sg.posLen)
 		}
 	}
 	for _, sid := range t.batchSurfs {
@@ -656,45 +860,32 @@ func (t *tokenizer) pack(b *Batch) {
 	for i, tid := range t.batchTerms {
 		bt := &b.terms[i]
 		bt.stem = t.stems[tid]
-		for f := range t.st {
-			st := &t.st[f]
-			if st.n[tid] == 0 {
+		for f := range 2 {
+			sg := t.seg(tid, f, off)
+			if sg.n == 0 {
 				continue
 			}
-			sg := segment{base: st.base[tid], last: st.last[tid], n: st.n[tid], off: off,
-				docLen: st.dlen[tid], posLen: st.plen[tid]}
-			st.w[tid] = off
-			st.pw[tid] = off + sg.docLen
-			off += sg.docLen + sg.posLen
+			tf := &t.tf[2*int(tid)+f]
+			t.copyChain(arena[off:], &tf.docs, sg.docLen)
+			off += sg.docLen
+			if sg.posLen > 0 {
+				t.copyChain(arena[off:], &tf.pos, sg.posLen)
+				off += sg.posLen
+			}
 			if f == 0 {
 				bt.body = sg
+				tt := &t.tt[tid]
+				tt.pcur, tt.pleft, tt.dcur, tt.dleft, tt.dn = 0, 0, 0, 0, 0
 			} else {
 				bt.title = sg
 			}
-			st.n[tid], st.dlen[tid], st.plen[tid] = 0, 0, 0
+			*tf = termField{}
 		}
 	}
-	dp, pp := 0, 0
-	for i, x := range t.recTid {
-		st := &t.st[x>>31]
-		tid := x &^ (1 << 31)
-		dl := int(t.recDLen[i])
-		w := st.w[tid]
-		copy(arena[w:w+uint32(dl)], t.dstream[dp:dp+dl])
-		st.w[tid] = w + uint32(dl)
-		dp += dl
-		if pe := int(t.recPEnd[i]); pe > pp {
-			pw := st.pw[tid]
-			copy(arena[pw:pw+uint32(pe-pp)], t.pstream[pp:pe])
-			st.pw[tid] = pw + uint32(pe-pp)
-			pp = pe
-		}
-	}
-	t.recTid, t.recDLen, t.recPEnd = t.recTid[:0], t.recDLen[:0], t.recPEnd[:0]
-	t.dstream, t.pstream = t.dstream[:0], t.pstream[:0]
+	t.pool = t.pool[:0]
 	b.surfs = make([]batchSurf, len(t.batchSurfs))
 	for i, sid := range t.batchSurfs {
-		x := t.surfTerm[sid]
+		x := t.surf[sid].term
 		bs := &b.surfs[i]
 		*bs = batchSurf{form: t.surfForm[sid], isStem: x&1 != 0, term: t.termIdx[x>>1], df: t.surfDF[sid]}
 		t.surfDF[sid] = 0
