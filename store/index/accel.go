@@ -50,7 +50,21 @@ type skipTable struct {
 // termAccel holds the side tables of one term, aligned with its segments.
 type termAccel struct {
 	body, title []*skipTable // nil for short segments
+	// docs is the set of documents with the term in the body or title,
+	// for frequent terms (see bitsDiv), built from the first nb body and nt
+	// title segments. Counting an intersection of frequent terms is then a
+	// popcount over a few thousand words.
+	docs   []uint64
+	nb, nt int
 }
+
+// A term gets a document bitset once it is in more than 1/bitsDiv of the
+// documents of an index of at least bitsMinDocs: N/8 bytes each, about 650
+// terms at 100,000 articles.
+const (
+	bitsDiv     = 8
+	bitsMinDocs = 4096
+)
 
 type accel struct {
 	terms []termAccel // by term id
@@ -82,27 +96,84 @@ func (ix *Index) accelMerged() {
 	for id := range ix.postings {
 		tp := &ix.postings[id]
 		ta := &a.terms[id]
-		if len(ta.body) < len(tp.body) {
-			ta.body = ix.extendSkips(ta.body, tp.body, ix.bodyLens)
+		if len(ta.body) == len(tp.body) && len(ta.title) == len(tp.title) {
+			continue
 		}
-		if len(ta.title) < len(tp.title) {
-			ta.title = ix.extendSkips(ta.title, tp.title, ix.titleLens)
+		var set []uint64
+		if ta.docs == nil && len(ix.docs) >= bitsMinDocs && int(tp.bodyDF+tp.titleDF) > len(ix.docs)/bitsDiv {
+			// New: from all segments, including those merged before.
+			ta.docs = make([]uint64, len(ix.docs)/64+1)
+			for i := range len(ta.body) {
+				ix.setBits(ta.docs, &tp.body[i])
+			}
+			for i := range len(ta.title) {
+				ix.setBits(ta.docs, &tp.title[i])
+			}
+		}
+		if ta.docs != nil {
+			for len(ta.docs) < len(ix.docs)/64+1 {
+				ta.docs = append(ta.docs, 0)
+			}
+			set = ta.docs
+		}
+		ta.body = ix.extendSkips(ta.body, tp.body, ix.bodyLens, set)
+		ta.title = ix.extendSkips(ta.title, tp.title, ix.titleLens, set)
+		if set != nil {
+			ta.nb, ta.nt = len(tp.body), len(tp.title)
 		}
 	}
 }
 
-func (ix *Index) extendSkips(tabs []*skipTable, segs []segment, lens []uint32) []*skipTable {
+// setBits adds the documents of a segment (with payloads) to set.
+func (ix *Index) setBits(set []uint64, s *segment) {
+	p := ix.docsOf(s)
+	d := s.base
+	for i := 0; i < len(p); {
+		var delta uint32
+		if c := p[i]; c < 0x80 {
+			delta, i = uint32(c), i+1
+		} else {
+			delta, i = uvarint(p, i)
+		}
+		if p[i] < 0x80 {
+			i++
+		} else {
+			_, i = uvarint(p, i)
+		}
+		d += DocNum(delta)
+		set[d>>6] |= 1 << (d & 63)
+	}
+}
+
+// docBits returns the document bitset of term id, or nil when there is
+// none or it does not cover the term's postings.
+func (a *accel) docBits(id uint32, tp *termPostings) []uint64 {
+	if a == nil || int(id) >= len(a.terms) {
+		return nil
+	}
+	ta := &a.terms[id]
+	if ta.docs == nil || ta.nb != len(tp.body) || ta.nt != len(tp.title) {
+		return nil
+	}
+	return ta.docs
+}
+
+// extendSkips builds the skip tables of the segments after tabs, adding
+// their documents to set when it is not nil.
+func (ix *Index) extendSkips(tabs []*skipTable, segs []segment, lens []uint32, set []uint64) []*skipTable {
 	for i := len(tabs); i < len(segs); i++ {
 		var t *skipTable
 		if segs[i].n >= skipMin {
-			t = ix.buildSkips(&segs[i], lens)
+			t = ix.buildSkips(&segs[i], lens, set)
+		} else if set != nil {
+			ix.setBits(set, &segs[i])
 		}
 		tabs = append(tabs, t)
 	}
 	return tabs
 }
 
-func (ix *Index) buildSkips(s *segment, lens []uint32) *skipTable {
+func (ix *Index) buildSkips(s *segment, lens []uint32, set []uint64) *skipTable {
 	t := &skipTable{arena: s.arena, off: s.off, e: make([]skipEntry, 0, (s.n+skipEvery-1)/skipEvery)}
 	p, pos := ix.docsOf(s), ix.posOf(s)
 	d, pi, pending := s.base, 0, uint32(0)
@@ -133,6 +204,9 @@ func (ix *Index) buildSkips(s *segment, lens []uint32) *skipTable {
 		pending += tf
 		cur.maxTF = uint16(min(max(uint32(cur.maxTF), tf), math.MaxUint16))
 		cur.minLen = uint16(min(uint32(cur.minLen), lens[d]))
+		if set != nil {
+			set[d>>6] |= 1 << (d & 63)
+		}
 	}
 	return t
 }

@@ -70,6 +70,12 @@ func (ix *Index) Search(q Query, opts SearchOptions) Results {
 			}
 		}
 	}
+	if plain && limit > 0 && opts.Sort == SortRelevance && len(scoring) > 1 {
+		tk := &topK{ix: ix, top: top, limit: limit, bar: math.Inf(-1), span: span}
+		if n, ok := ix.searchAnd(e, scoring, tk); ok {
+			return ix.results(q, opts, top, n)
+		}
+	}
 	for gi, g := range scoring {
 		e.gi = uint8(gi)
 		for _, a := range g.atoms {

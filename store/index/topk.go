@@ -1,8 +1,10 @@
 package index
 
 import (
+	"cmp"
 	"math"
 	"math/bits"
+	"slices"
 )
 
 // One-word queries without scoring every posting.
@@ -289,4 +291,364 @@ func (ix *Index) searchTerm(e *eval, a atom, t *topK) (int, bool) {
 		}
 	}
 	return total, true
+}
+
+// andTerm is one word of an AND query, with what scoring it needs.
+type andTerm struct {
+	id             uint32
+	tp             *termPostings
+	titleOnly      bool
+	wb, wt         float64
+	exactB, exactT float32
+	xsegs          []segment // exact-form postings, when the word is not its stem
+	x              float32
+	bits           []uint64 // documents with the term, when kept
+	ub             float64  // bound of a body-only document's score
+	// per pass
+	body, title cursor
+	xc          docCursor
+}
+
+// reset starts the term's cursors again from the first document.
+func (t *andTerm) reset(ix *Index, a *accel) {
+	t.body = ix.termCursor(a, t.id, false)
+	t.title = ix.termCursor(a, t.id, true)
+	t.xc = docCursor{ix: ix, segs: t.xsegs}
+}
+
+// andScorer scores documents, in increasing order between resets, for a
+// query whose groups are single words: the fold of the general path (per
+// group in evaluation order: body, title, exact-form bonus) in float32.
+type andScorer struct {
+	ix         *Index
+	terms      []andTerm
+	n0, n1b    float64
+	n1t        float64
+	lens, tlen []uint32
+}
+
+// maybe reports whether d can match: false when a word's bitset says not.
+func (s *andScorer) maybe(d DocNum) bool {
+	for i := range s.terms {
+		if b := s.terms[i].bits; b != nil && (int(d>>6) >= len(b) || b[d>>6]&(1<<(d&63)) == 0) {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *andScorer) score(d DocNum) (float32, bool) {
+	var sum float32
+	for i := range s.terms {
+		t := &s.terms[i]
+		matched := false
+		if !t.titleOnly && t.body.seek(d) && t.body.doc == d {
+			v := bm25(t.wb, float64(t.body.tf), s.n0, s.n1b, s.lens[d])
+			if t.body.stemForm {
+				v += t.exactB
+			}
+			sum += v
+			matched = true
+		}
+		if t.title.seek(d) && t.title.doc == d {
+			v := bm25(t.wt, float64(t.title.tf), s.n0, s.n1t, s.tlen[d])
+			if t.title.stemForm {
+				v += t.exactT
+			}
+			sum += v
+			matched = true
+		}
+		if !matched {
+			return 0, false
+		}
+		if t.xc.has(d) {
+			sum += t.x
+		}
+	}
+	return sum, true
+}
+
+// searchAnd ranks the documents matching every group (each a single word,
+// in any field or the title) into t and returns their number, or false
+// when the fast path does not apply. groups are in evaluation order.
+//
+// Total: a popcount of the terms' bitsets when all have one, else the
+// rarest term's documents tested against the others. Ranking: first every
+// document with a title match for some word (title postings are short, and
+// those documents lead), which raises the bar; then the rarest word's body
+// postings block by block, skipping a block when its bound plus the other
+// words' bounds is below the bar.
+func (ix *Index) searchAnd(e *eval, groups []group, t *topK) (int, bool) {
+	if e.acc == nil || len(groups) > 8 {
+		return 0, false
+	}
+	terms := make([]andTerm, len(groups))
+	lead := 0
+	n0 := k1 * (1 - b)
+	sc := &andScorer{ix: ix, terms: terms, n0: n0, n1b: k1 * b / max(e.avgBody, 1), n1t: k1 * b / max(e.avgTitle, 1),
+		lens: ix.bodyLens, tlen: ix.titleLens}
+	for i, g := range groups {
+		if len(g.atoms) != 1 {
+			return 0, false
+		}
+		a := g.atoms[0]
+		if a.prefix || len(a.words) != 1 {
+			return 0, false
+		}
+		word := a.words[0]
+		st := stem(word)
+		id, ok := ix.terms[st]
+		if !ok {
+			return 0, false
+		}
+		tp := &ix.postings[id]
+		at := andTerm{id: id, tp: tp, titleOnly: a.field == FieldTitle}
+		if at.titleOnly && len(tp.title) == 0 {
+			return 0, false // the general path's empty result
+		}
+		at.wb, at.wt = idf(e.n, float64(tp.bodyDF)), idf(e.n, float64(tp.titleDF))*titleBoost
+		if at.wb <= 0 || at.wt <= 0 {
+			return 0, false
+		}
+		if word == st {
+			at.exactB, at.exactT = float32(at.wb*exactBoost), float32(at.wt*exactBoost)
+		} else if sid, ok := ix.surfs[word]; ok {
+			at.xsegs = ix.surfInfo[sid].exact
+			at.x = float32(idf(e.n, float64(tp.bodyDF+tp.titleDF)) * exactBoost)
+		}
+		if !at.titleOnly {
+			at.bits = e.acc.docBits(id, tp)
+		}
+		at.ub = at.wb*(k1+1) + float64(at.exactB) + max(float64(at.x), 0)
+		terms[i] = at
+		if df(tp, at.titleOnly) < df(terms[lead].tp, terms[lead].titleOnly) {
+			lead = i
+		}
+	}
+	deleted, excl, mark := ix.deleted, e.sc.excl, e.sc.mark
+	defer clear(mark)
+	dead := func(d DocNum) bool { return (deleted[d>>6]|excl[d>>6])&(1<<(d&63)) != 0 }
+
+	total := ix.andTotal(e, terms, lead)
+
+	// Documents with a title match, list by list; mark keeps each once.
+	// The list with the best title bound goes first: a document of a later
+	// list has no title match for the words before it, so once the bar
+	// passes the bound of what it can still have, the list is skipped.
+	const margin = 1 + 1e-5
+	anyTitleOnly := false
+	order := make([]int, len(terms))
+	tub := make([]float64, len(terms))
+	base := 0.0 // bound of the body parts and bonuses
+	for i := range terms {
+		at := &terms[i]
+		order[i] = i
+		anyTitleOnly = anyTitleOnly || at.titleOnly
+		tub[i] = at.wt*(k1+1) + float64(at.exactT)
+		if at.titleOnly {
+			base += max(float64(at.x), 0)
+		} else {
+			base += at.ub
+		}
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(tub[b], tub[a]) })
+	for oi, i := range order {
+		ub := base
+		for _, j := range order[oi:] {
+			ub += tub[j]
+		}
+		if ub*margin+1e-9 < t.bar {
+			break // and the lists after it, whose bounds are lower
+		}
+		for j := range terms {
+			terms[j].reset(ix, e.acc)
+		}
+		// A document's own title score plus the bound of the rest.
+		rest := ub - tub[i]
+		ti := &terms[i]
+		for si := range ti.tp.title {
+			s := &ti.tp.title[si]
+			p := ix.docsOf(s)
+			d := s.base
+			for k := 0; k < len(p); {
+				var delta, payload uint32
+				delta, k = uvarint(p, k)
+				payload, k = uvarint(p, k)
+				d += DocNum(delta)
+				if mark[d>>6]&(1<<(d&63)) != 0 {
+					continue
+				}
+				mark[d>>6] |= 1 << (d & 63)
+				if dead(d) {
+					continue
+				}
+				if t.bar > math.Inf(-1) {
+					tf := float64(payload >> 1)
+					own := ti.wt * tf * (k1 + 1) / (tf + n0 + sc.n1t*float64(ix.titleLens[d]))
+					if (own+float64(ti.exactT)+rest)*margin+1e-9 < t.bar {
+						continue
+					}
+				}
+				if !sc.maybe(d) {
+					continue
+				}
+				if score, ok := sc.score(d); ok {
+					t.offer(d, score)
+				}
+			}
+		}
+	}
+	if anyTitleOnly {
+		return total, true // every match has a title match of that word
+	}
+
+	// The others: the lead's body postings, block by block.
+	rest := 0.0
+	for i := range terms {
+		if i != lead {
+			rest += terms[i].ub
+		}
+		terms[i].reset(ix, e.acc)
+	}
+	lt := &terms[lead]
+	skips := e.acc.skipsFor(lt.id, false, lt.tp.body)
+	scan := func(p []byte, i, end int, d DocNum) {
+		for i < end {
+			var delta uint32
+			if c := p[i]; c < 0x80 {
+				delta, i = uint32(c), i+1
+			} else {
+				delta, i = uvarint(p, i)
+			}
+			var payload uint32
+			if c := p[i]; c < 0x80 {
+				payload, i = uint32(c), i+1
+			} else {
+				payload, i = uvarint(p, i)
+			}
+			d += DocNum(delta)
+			if (mark[d>>6]|deleted[d>>6]|excl[d>>6])&(1<<(d&63)) != 0 {
+				continue
+			}
+			if t.bar > math.Inf(-1) {
+				tf := float64(payload >> 1)
+				own := lt.wb * tf * (k1 + 1) / (tf + n0 + sc.n1b*float64(ix.bodyLens[d]))
+				if (own+float64(lt.exactB)+max(float64(lt.x), 0)+rest)*margin+1e-9 < t.bar {
+					continue
+				}
+			}
+			if !sc.maybe(d) {
+				continue
+			}
+			if score, ok := sc.score(d); ok {
+				t.offer(d, score)
+			}
+		}
+	}
+	for si := range lt.tp.body {
+		s := &lt.tp.body[si]
+		p := ix.docsOf(s)
+		var tab *skipTable
+		if skips != nil {
+			tab = skips[si]
+		}
+		if tab == nil || tab.arena != s.arena || tab.off != s.off {
+			scan(p, 0, len(p), s.base)
+			continue
+		}
+		for k := range tab.e {
+			en := &tab.e[k]
+			end := len(p)
+			if k+1 < len(tab.e) {
+				end = int(tab.e[k+1].docOff)
+			}
+			if en.maxTF < math.MaxUint16 && t.bar > math.Inf(-1) {
+				tf := float64(en.maxTF)
+				ub := (lt.wb*tf*(k1+1)/(tf+n0+sc.n1b*float64(en.minLen))+float64(lt.exactB)+max(float64(lt.x), 0)+rest)*margin + 1e-9
+				if ub < t.bar {
+					continue
+				}
+			}
+			scan(p, int(en.docOff), end, en.prev)
+		}
+	}
+	return total, true
+}
+
+// df is the number of postings of a term's field(s) a query reads.
+func df(tp *termPostings, titleOnly bool) uint32 {
+	if titleOnly {
+		return tp.titleDF
+	}
+	return tp.bodyDF + tp.titleDF
+}
+
+// andTotal counts the live, not excluded documents matching every term.
+func (ix *Index) andTotal(e *eval, terms []andTerm, lead int) int {
+	deleted, excl := ix.deleted, e.sc.excl
+	all := true
+	for i := range terms {
+		all = all && terms[i].bits != nil
+	}
+	if all {
+		n := 0
+		for w := range deleted {
+			v := ^(deleted[w] | excl[w])
+			for i := range terms {
+				if w >= len(terms[i].bits) {
+					v = 0
+					break
+				}
+				v &= terms[i].bits[w]
+			}
+			n += bits.OnesCount64(v)
+		}
+		return n
+	}
+	// The lead's documents (body and title merged), tested against the
+	// others' bitsets or postings.
+	for i := range terms {
+		terms[i].reset(ix, e.acc)
+	}
+	lt := &terms[lead]
+	lb, ltl := &lt.body, &lt.title
+	hasB, hasT := !lt.titleOnly && lb.next(), ltl.next()
+	n := 0
+	for hasB || hasT {
+		var d DocNum
+		switch {
+		case hasB && (!hasT || lb.doc <= ltl.doc):
+			d = lb.doc
+		default:
+			d = ltl.doc
+		}
+		if hasB && lb.doc == d {
+			hasB = lb.next()
+		}
+		if hasT && ltl.doc == d {
+			hasT = ltl.next()
+		}
+		if (deleted[d>>6]|excl[d>>6])&(1<<(d&63)) != 0 {
+			continue
+		}
+		ok := true
+		for i := range terms {
+			if i == lead {
+				continue
+			}
+			t := &terms[i]
+			if t.bits != nil {
+				ok = int(d>>6) < len(t.bits) && t.bits[d>>6]&(1<<(d&63)) != 0
+			} else {
+				ok = !t.titleOnly && t.body.seek(d) && t.body.doc == d || t.title.seek(d) && t.title.doc == d
+			}
+			if !ok {
+				break
+			}
+		}
+		if ok {
+			n++
+		}
+	}
+	return n
 }
