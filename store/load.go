@@ -10,6 +10,7 @@ import (
 	"path"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -100,11 +101,13 @@ const chunkFiles = 1024
 
 // chunk is a run of files in walk order, and what a worker made of them.
 type chunk struct {
-	seq   int
-	jobs  []job
-	files []fileResult // by job
-	arts  []Article    // the chunk's articles, in walk order
-	batch *index.Batch
+	seq    int
+	jobs   []job
+	files  []fileResult // by job
+	arts   []Article    // the chunk's articles, in walk order
+	ptrs   []*Article   // to arts
+	byDate []*Article   // ptrs sorted by date
+	batch  *index.Batch
 }
 
 // fileResult is what became of one file of a chunk: its articles are
@@ -236,6 +239,12 @@ func (w *worker) loadChunk(ctx context.Context, roots []Root, c *chunk, b *index
 			p.Bytes.Add(res.bytes)
 		}
 	}
+	c.ptrs = make([]*Article, len(c.arts))
+	for i := range c.arts {
+		c.ptrs[i] = &c.arts[i]
+	}
+	c.byDate = slices.Clone(c.ptrs)
+	slices.SortStableFunc(c.byDate, byDate)
 	if b == nil { // reading and parsing alone, for benchmarks
 		return docs
 	}

@@ -59,6 +59,7 @@ type Store struct {
 	byFile  map[fileKey][]*Article
 	sorted  [3][]*Article   // one view per SortOrder; nil until asked for
 	arrived map[string]bool // ids added after the first load
+	runs    dateRuns        // while loading: the date view so far
 	version uint64
 	subs    map[chan struct{}]struct{}
 }
@@ -93,7 +94,7 @@ func New(arts []Article) *Store {
 		k := fileKey{a.Root, a.Path}
 		s.byFile[k] = append(s.byFile[k], a)
 	}
-	s.finish()
+	s.finishSorted()
 	return s
 }
 
@@ -106,10 +107,7 @@ func (s *Store) addChunk(c *chunk, roots []Root, rep *Report, skipped []Problem)
 		nums = s.ix.Merge(c.batch)
 		c.batch = nil
 	}
-	ptrs := make([]*Article, len(c.arts)) // byFile's slices share it
-	for i := range c.arts {
-		ptrs[i] = &c.arts[i]
-	}
+	ptrs := c.ptrs // byFile's slices share it
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for fi := range c.files {
@@ -145,12 +143,22 @@ func (s *Store) addChunk(c *chunk, roots []Root, rep *Report, skipped []Problem)
 		}
 		s.docs[a.doc] = a
 	}
-	c.jobs, c.files = nil, nil
+	s.runs.add(c.byDate)
+	c.jobs, c.files, c.ptrs, c.byDate = nil, nil, nil, nil
 	return skipped
 }
 
-// finish makes the date view once every article is in.
+// finish makes the date view once every article is in: what is left of the
+// merge of the chunks' sorted runs.
 func (s *Store) finish() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sorted[ByDate] = s.runs.merged()
+	s.runs = dateRuns{}
+}
+
+// finishSorted makes the date view by sorting every article.
+func (s *Store) finishSorted() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	all := make([]*Article, 0, len(s.byID))
@@ -161,6 +169,60 @@ func (s *Store) finish() {
 	}
 	sortArticles(all, ByDate)
 	s.sorted[ByDate] = all
+}
+
+// dateRuns merges runs of articles sorted by date, given in document order,
+// into one as they come (Load's chunks, each sorted by its worker). A run is
+// merged with the one before it while that one is no longer, so there are
+// a logarithmic number of runs, each article is copied about log(chunks)
+// times, and little is left to do once the last chunk is in.
+type dateRuns struct{ runs [][]*Article }
+
+func (d *dateRuns) add(run []*Article) {
+	d.runs = append(d.runs, run)
+	for n := len(d.runs); n >= 2 && len(d.runs[n-2]) <= len(d.runs[n-1]); n-- {
+		d.runs[n-2] = mergeByDate(d.runs[n-2], d.runs[n-1])
+		d.runs = d.runs[:n-1]
+	}
+}
+
+// merged returns every run merged into one.
+func (d *dateRuns) merged() []*Article {
+	if len(d.runs) == 0 {
+		return []*Article{}
+	}
+	for n := len(d.runs); n >= 2; n-- {
+		d.runs[n-2] = mergeByDate(d.runs[n-2], d.runs[n-1])
+	}
+	return d.runs[0]
+}
+
+// mergeByDate merges two runs sorted by date; on a tie the article of a,
+// the earlier run, comes first, as a stable sort would have it.
+func mergeByDate(a, b []*Article) []*Article {
+	out := make([]*Article, 0, len(a)+len(b))
+	for len(a) > 0 && len(b) > 0 {
+		if byDate(b[0], a[0]) < 0 {
+			out = append(out, b[0])
+			b = b[1:]
+		} else {
+			out = append(out, a[0])
+			a = a[1:]
+		}
+	}
+	out = append(out, a...)
+	return append(out, b...)
+}
+
+// byDate orders articles newest first, then by root and path.
+func byDate(a, b *Article) int {
+	if c := b.Published.Compare(a.Published); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Root, b.Root); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Path, b.Path)
 }
 
 // indexDoc is what the index keeps of an article.
@@ -305,13 +367,7 @@ func sortArticles(v []*Article, order SortOrder) {
 		// stable sort of articles added in document order, several times
 		// faster.
 		slices.SortFunc(v, func(a, b *Article) int {
-			if c := b.Published.Compare(a.Published); c != 0 {
-				return c
-			}
-			if c := strings.Compare(a.Root, b.Root); c != 0 {
-				return c
-			}
-			if c := strings.Compare(a.Path, b.Path); c != 0 {
+			if c := byDate(a, b); c != 0 {
 				return c
 			}
 			return cmp.Compare(a.doc, b.doc)
