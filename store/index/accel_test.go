@@ -37,7 +37,7 @@ func accelCorpus(t testing.TB, seed uint64) (*Index, []string) {
 		ix.Remove(DocNum(r.IntN(3000)))
 	}
 	var qs []string
-	for i := 0; i < 60; i++ {
+	for i := 0; i < 40; i++ {
 		d := docs[r.IntN(3000)]
 		tw := strings.Fields(strings.ToLower(d.Title))
 		bw := strings.Fields(strings.ToLower(d.Body[:min(len(d.Body), 400)]))
@@ -49,7 +49,9 @@ func accelCorpus(t testing.TB, seed uint64) (*Index, []string) {
 			`"`+strings.Trim(bw[k], ".,*")+" "+strings.Trim(bw[k+1], ".,*")+`"`,
 			`"`+strings.Trim(bw[k], ".,*")+" "+strings.Trim(bw[k+1], ".,*")+" "+strings.Trim(bw[k+2], ".,*")+`"`,
 			"title:"+w(tw)+" ", w(bw)+" -"+w(tw)+" ", w(tw)+" OR "+w(bw)+" ",
-			"section:world "+w(bw)+" ", "the "+w(bw))
+			"section:world "+w(bw)+" ", "the "+w(bw),
+			w(tw)+" -section:world ", w(bw)+" after:2022-06-01 ", w(tw)+" "+w(bw)+" before:2023-01-01 ",
+			w(tw)+" "+w(tw)+" "+w(bw)+" -author:"+strings.Fields(strings.ToLower(d.Author + " x"))[0]+" ")
 	}
 	return ix, qs
 }

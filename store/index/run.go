@@ -61,21 +61,29 @@ func (ix *Index) Search(q Query, opts SearchOptions) Results {
 	top := &hitHeap{order: opts.Sort}
 	limit := opts.Limit
 	total := 0
-	plain := len(preds) == 0 && len(negPreds) == 0 && opts.Filter == nil
-	if plain && limit > 0 && opts.Sort == SortRelevance && len(scoring) == 1 && len(scoring[0].atoms) == 1 {
-		if a := scoring[0].atoms[0]; !a.prefix && len(a.words) == 1 {
-			tk := &topK{ix: ix, top: top, limit: limit, bar: math.Inf(-1), span: span}
-			if n, ok := ix.searchTerm(e, a, tk); ok {
-				return ix.results(q, opts, top, n)
-			}
+	// The fast paths take metadata, date and the caller's filters as a
+	// test per document; groups mixing words and metadata need the general
+	// path.
+	fast := limit > 0 && opts.Sort == SortRelevance && len(scoring) > 0
+	for _, g := range preds {
+		for _, a := range g.atoms {
+			fast = fast && a.field != FieldAny && a.field != FieldTitle
 		}
 	}
-	if plain && limit > 0 && opts.Sort == SortRelevance && len(scoring) > 1 {
-		tk := &topK{ix: ix, top: top, limit: limit, bar: math.Inf(-1), span: span}
-		if n, ok := ix.searchAnd(e, scoring, tk); ok {
+	if fast {
+		tk := &topK{ix: ix, top: top, limit: limit, bar: math.Inf(-1), span: span,
+			keep: ix.keepFunc(preds, negPreds, opts.Filter)}
+		if len(scoring) == 1 && len(scoring[0].atoms) == 1 {
+			if a := scoring[0].atoms[0]; !a.prefix && len(a.words) == 1 {
+				if n, ok := ix.searchTerm(e, a, tk); ok {
+					return ix.results(q, opts, top, n)
+				}
+			}
+		} else if n, ok := ix.searchAnd(e, scoring, tk); ok {
 			return ix.results(q, opts, top, n)
 		}
 	}
+	plain := len(preds) == 0 && len(negPreds) == 0 && opts.Filter == nil
 	for gi, g := range scoring {
 		e.gi = uint8(gi)
 		for _, a := range g.atoms {
@@ -229,6 +237,36 @@ func (ix *Index) results(q Query, opts SearchOptions, top *hitHeap, total int) R
 		res.Hits[i] = Hit{Doc: h.doc, Score: h.score, Snippet: text, Spans: spans}
 	}
 	return res
+}
+
+// keepFunc returns the test a document must pass besides the words: the
+// metadata and date groups, the negated ones, the caller's filter; nil when
+// there are none.
+func (ix *Index) keepFunc(preds, negPreds []group, filter func(DocNum) bool) func(DocNum) bool {
+	if len(preds) == 0 && len(negPreds) == 0 && filter == nil {
+		return nil
+	}
+	pm := make([]predicate, len(preds))
+	for i, g := range preds {
+		pm[i] = ix.predicate(g)
+	}
+	nm := make([]predicate, len(negPreds))
+	for i, g := range negPreds {
+		nm[i] = ix.predicate(g)
+	}
+	return func(d DocNum) bool {
+		for _, p := range pm {
+			if !p(d) {
+				return false
+			}
+		}
+		for _, p := range nm {
+			if p(d) {
+				return false
+			}
+		}
+		return filter == nil || filter(d)
+	}
 }
 
 // rawBar is the raw score below which a hit cannot enter a full heap whose

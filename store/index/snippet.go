@@ -400,10 +400,11 @@ func (sn *snippeter) bodyMatches(body string, from, maxToks int) []tokMatch {
 	for !done {
 		// Look for a link target only in the next chunk: the tokens
 		// wanted are usually a few dozen, and the body may be long. A chunk
-		// ends at a space, where no token and no "](" can straddle it.
+		// ends at a space, where no token and no "](" can straddle it (a
+		// chunk without one is the whole rest).
 		chunk := rest
 		if len(rest) > snippetChunk {
-			if k := strings.LastIndexAny(rest[:snippetChunk], " \n"); k > 0 {
+			if k := strings.LastIndexByte(rest[:snippetChunk], ' '); k > 0 {
 				chunk = rest[:k]
 			}
 		}
@@ -511,7 +512,7 @@ func (sn *snippeter) locate(ix *Index, d DocNum) {
 
 // snippetChunk is how many body bytes bodyMatches searches for a link
 // target at a time.
-const snippetChunk = 1024
+const snippetChunk = 512
 
 func tokenizeAt(s string, off int, buf *[]byte, fn func(s, e int, f string) bool) {
 	tokenize(s, buf, func(a, b int, f string) bool { return fn(a+off, b+off, f) })

@@ -115,6 +115,7 @@ type topK struct {
 	limit int
 	bar   float64
 	span  float64
+	keep  func(DocNum) bool // metadata, dates, caller's filter; nil for none
 }
 
 func (t *topK) offer(d DocNum, score float32) {
@@ -180,7 +181,7 @@ func (ix *Index) searchTerm(e *eval, a atom, t *topK) (int, bool) {
 	n0 := k1 * (1 - b)
 	n1b, n1t := k1*b/max(e.avgBody, 1), k1*b/max(e.avgTitle, 1)
 	sc := e.sc
-	deleted, excl, both := ix.deleted, sc.excl, sc.mark
+	deleted, excl, both, keep := ix.deleted, sc.excl, sc.mark, t.keep
 	defer clear(both)
 	total := 0
 
@@ -213,7 +214,7 @@ func (ix *Index) searchTerm(e *eval, a atom, t *topK) (int, bool) {
 			if xc.has(d) {
 				score += x
 			}
-			if (deleted[d>>6]|excl[d>>6])&(1<<(d&63)) != 0 {
+			if (deleted[d>>6]|excl[d>>6])&(1<<(d&63)) != 0 || keep != nil && !keep(d) {
 				continue
 			}
 			total++
@@ -241,7 +242,7 @@ func (ix *Index) searchTerm(e *eval, a atom, t *topK) (int, bool) {
 				payload, i = uvarint(p, i)
 			}
 			d += DocNum(delta)
-			if (deleted[d>>6]|excl[d>>6]|both[d>>6])&(1<<(d&63)) != 0 {
+			if (deleted[d>>6]|excl[d>>6]|both[d>>6])&(1<<(d&63)) != 0 || keep != nil && !keep(d) {
 				continue
 			}
 			total++
@@ -281,9 +282,15 @@ func (ix *Index) searchTerm(e *eval, a atom, t *topK) (int, bool) {
 			if en.maxTF < math.MaxUint16 && t.bar > math.Inf(-1) {
 				tf := float64(en.maxTF)
 				ub := (wb*tf*(k1+1)/(tf+n0+n1b*float64(en.minLen))+float64(exactB)+max(float64(x), 0))*margin + 1e-9
-				if ub < t.bar && !anyBits(deleted, excl, lo, hi) {
+				if ub < t.bar && keep == nil && !anyBits(deleted, excl, lo, hi) {
 					npost := min(skipEvery, int(s.n)-k*skipEvery)
 					total += npost - rangeBits(both, lo, hi)
+					continue
+				}
+				if ub < t.bar {
+					total += countBlock(p, int(en.docOff), end, en.prev, func(d DocNum) bool {
+						return (deleted[d>>6]|excl[d>>6]|both[d>>6])&(1<<(d&63)) == 0 && (keep == nil || keep(d))
+					})
 					continue
 				}
 			}
@@ -291,6 +298,30 @@ func (ix *Index) searchTerm(e *eval, a atom, t *topK) (int, bool) {
 		}
 	}
 	return total, true
+}
+
+// countBlock counts the documents of docs-stream bytes p[i:end] (with
+// payloads; the document before the first is d) that ok accepts.
+func countBlock(p []byte, i, end int, d DocNum, ok func(DocNum) bool) int {
+	n := 0
+	for i < end {
+		var delta uint32
+		if c := p[i]; c < 0x80 {
+			delta, i = uint32(c), i+1
+		} else {
+			delta, i = uvarint(p, i)
+		}
+		if p[i] < 0x80 {
+			i++
+		} else {
+			_, i = uvarint(p, i)
+		}
+		d += DocNum(delta)
+		if ok(d) {
+			n++
+		}
+	}
+	return n
 }
 
 // andTerm is one word of an AND query, with what scoring it needs.
@@ -425,11 +456,13 @@ func (ix *Index) searchAnd(e *eval, groups []group, t *topK) (int, bool) {
 			lead = i
 		}
 	}
-	deleted, excl, mark := ix.deleted, e.sc.excl, e.sc.mark
+	deleted, excl, mark, keep := ix.deleted, e.sc.excl, e.sc.mark, t.keep
 	defer clear(mark)
-	dead := func(d DocNum) bool { return (deleted[d>>6]|excl[d>>6])&(1<<(d&63)) != 0 }
+	dead := func(d DocNum) bool {
+		return (deleted[d>>6]|excl[d>>6])&(1<<(d&63)) != 0 || keep != nil && !keep(d)
+	}
 
-	total := ix.andTotal(e, terms, lead)
+	total := ix.andTotal(e, terms, lead, keep)
 
 	// Documents with a title match, list by list; mark keeps each once.
 	// The list with the best title bound goes first: a document of a later
@@ -527,7 +560,7 @@ func (ix *Index) searchAnd(e *eval, groups []group, t *topK) (int, bool) {
 				payload, i = uvarint(p, i)
 			}
 			d += DocNum(delta)
-			if (mark[d>>6]|deleted[d>>6]|excl[d>>6])&(1<<(d&63)) != 0 {
+			if (mark[d>>6]|deleted[d>>6]|excl[d>>6])&(1<<(d&63)) != 0 || keep != nil && !keep(d) {
 				continue
 			}
 			if t.bar > math.Inf(-1) {
@@ -584,9 +617,9 @@ func df(tp *termPostings, titleOnly bool) uint32 {
 }
 
 // andTotal counts the live, not excluded documents matching every term.
-func (ix *Index) andTotal(e *eval, terms []andTerm, lead int) int {
+func (ix *Index) andTotal(e *eval, terms []andTerm, lead int, keep func(DocNum) bool) int {
 	deleted, excl := ix.deleted, e.sc.excl
-	all := true
+	all := keep == nil
 	for i := range terms {
 		all = all && terms[i].bits != nil
 	}
@@ -646,7 +679,7 @@ func (ix *Index) andTotal(e *eval, terms []andTerm, lead int) int {
 				break
 			}
 		}
-		if ok {
+		if ok && (keep == nil || keep(d)) {
 			n++
 		}
 	}
