@@ -2,14 +2,19 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"github.com/tidings-app/tidings/store/synth"
 )
 
 // writeFiles creates files under dir from a map of relative path to content.
@@ -244,6 +249,68 @@ func TestIgnoredNames(t *testing.T) {
 	} {
 		if got, want := ignored(name), ref(name); got != want {
 			t.Errorf("ignored(%q) = %v, want %v", name, got, want)
+		}
+	}
+}
+
+// TestLoadSameWithAnyWorkers loads a library of several chunks twice, from
+// two roots holding the same relative paths (so ids collide and are salted),
+// with one worker and with many: workers finish chunks in any order, yet
+// ids, document numbers, the date view, the index and the report must not
+// depend on it.
+func TestLoadSameWithAnyWorkers(t *testing.T) {
+	dir := t.TempDir()
+	if _, _, err := synth.WriteDir(dir, chunkFiles+300, 7); err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, dir, map[string]string{
+		"bad/empty.md":  "  \n",
+		"bad/binary.md": "a\x00b",
+		"bad/date.md":   "---\ndate: someday\n---\nBody",
+	})
+	roots := []Root{DirRoot(dir), DirRoot(dir + string(filepath.Separator) + ".")}
+	type view struct {
+		ids     []string
+		byDate  []string
+		report  string
+		matches []string
+	}
+	load := func(workers int) view {
+		st, rep, err := Load(context.Background(), roots, Options{Workers: workers})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var v view
+		for n, a := range st.docs {
+			if a == nil || int(a.doc) != n || st.byID[a.ID] != a {
+				t.Fatalf("workers=%d: document %d is %v", workers, n, a)
+			}
+			if got := st.byFile[fileKey{a.Root, a.Path}]; !slices.Contains(got, a) {
+				t.Fatalf("workers=%d: %s/%s not filed under its path", workers, a.Root, a.Path)
+			}
+			v.ids = append(v.ids, a.ID+" "+a.Root+" "+a.Path)
+		}
+		for _, a := range st.Articles(ByDate) {
+			v.byDate = append(v.byDate, a.ID)
+		}
+		rep.Read, rep.Index, rep.Total = 0, 0, 0
+		v.report = fmt.Sprintf("%+v", *rep)
+		for _, q := range []string{"the", "said withdrawal", `"of the"`} {
+			r := st.Search(q, SearchOptions{Limit: 20})
+			for _, h := range r.Hits {
+				v.matches = append(v.matches, fmt.Sprintf("%s %.6f", h.Article.ID, h.Score))
+			}
+			v.matches = append(v.matches, fmt.Sprint(r.Total))
+		}
+		return v
+	}
+	one := load(1)
+	if len(one.ids) != 2*(chunkFiles+301) {
+		t.Fatalf("loaded %d articles, want %d", len(one.ids), 2*(chunkFiles+301))
+	}
+	for _, workers := range []int{2, 5} {
+		if many := load(workers); !reflect.DeepEqual(one, many) {
+			t.Errorf("workers=%d loads a different library than one worker", workers)
 		}
 	}
 }
