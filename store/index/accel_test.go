@@ -25,20 +25,22 @@ func withoutAccel(ix *Index, fn func()) {
 // different sizes, with some documents removed, and returns it with query
 // strings of every kind drawn from the documents.
 func accelCorpus(t testing.TB, seed uint64) (*Index, []string) {
-	docs := corpus(4000)
+	docs := corpus(6000)
 	ix := New()
 	r := rand.New(rand.NewPCG(seed, 7))
-	for lo := 0; lo < 3000; {
-		hi := min(3000, lo+300+r.IntN(1500))
+	// More than bitsMinDocs, in batches of different sizes: some terms
+	// get their bitset at a later merge than others.
+	for lo := 0; lo < 5000; {
+		hi := min(5000, lo+300+r.IntN(2500))
 		ix.Add(docs[lo:hi]...)
 		lo = hi
 	}
-	for range 300 {
-		ix.Remove(DocNum(r.IntN(3000)))
+	for range 500 {
+		ix.Remove(DocNum(r.IntN(5000)))
 	}
 	var qs []string
-	for i := 0; i < 40; i++ {
-		d := docs[r.IntN(3000)]
+	for i := 0; i < 20; i++ {
+		d := docs[r.IntN(5000)]
 		tw := strings.Fields(strings.ToLower(d.Title))
 		bw := strings.Fields(strings.ToLower(d.Body[:min(len(d.Body), 400)]))
 		w := func(ws []string) string { return strings.Trim(ws[r.IntN(len(ws))], ".,*'\"") }
@@ -83,8 +85,8 @@ func TestAccelMatchesPlain(t *testing.T) {
 			}
 		}
 		check("first")
-		ix.Add(corpus(4000)[3000:]...)
-		for d := DocNum(3000); d < 4000; d += 11 {
+		ix.Add(corpus(6000)[5000:]...)
+		for d := DocNum(5000); d < 6000; d += 11 {
 			ix.Remove(d)
 		}
 		check("after a second Add")
@@ -159,5 +161,21 @@ func TestRangeBits(t *testing.T) {
 		if got := anyBits(a, b, lo, hi); got != any {
 			t.Fatalf("anyBits [%d, %d] = %v, want %v", lo, hi, got, any)
 		}
+	}
+}
+
+// TestAccelHasBitsets makes sure the corpus of the tests above gives some
+// terms a bitset, so that the paths using them are compared too.
+func TestAccelHasBitsets(t *testing.T) {
+	ix, _ := accelCorpus(t, 0)
+	a := accelOf(ix)
+	n := 0
+	for id := range ix.postings {
+		if a.docBits(uint32(id), &ix.postings[id]) != nil {
+			n++
+		}
+	}
+	if n < 50 {
+		t.Fatalf("%d terms with a bitset", n)
 	}
 }

@@ -184,6 +184,15 @@ func (ix *Index) searchTerm(e *eval, a atom, t *topK) (int, bool) {
 	deleted, excl, both, keep := ix.deleted, sc.excl, sc.mark, t.keep
 	defer clear(both)
 	total := 0
+	// With the term's bitset, Total is a popcount: the passes below then
+	// count nothing, both marks every title document, and a title document
+	// whose own score plus the body's bound is below the bar is not scored.
+	var docs []uint64
+	if !titleOnly && keep == nil {
+		docs = e.acc.docBits(id, tp)
+	}
+	const margin = 1 + 1e-5
+	bodyBound := wb*(k1+1) + float64(exactB) + max(float64(x), 0)
 
 	// Title postings, with their body scores.
 	body := ix.termCursor(e.acc, id, false)
@@ -200,6 +209,12 @@ func (ix *Index) searchTerm(e *eval, a atom, t *topK) (int, bool) {
 			tv := bm25(wt, float64(payload>>1), n0, n1t, ix.titleLens[d])
 			if payload&1 != 0 {
 				tv += exactT
+			}
+			if docs != nil {
+				both[d>>6] |= 1 << (d & 63)
+				if (float64(tv)+bodyBound)*margin+1e-9 < t.bar || (deleted[d>>6]|excl[d>>6])&(1<<(d&63)) != 0 {
+					continue
+				}
 			}
 			score := tv
 			if !titleOnly && body.seek(d) && body.doc == d {
@@ -219,6 +234,12 @@ func (ix *Index) searchTerm(e *eval, a atom, t *topK) (int, bool) {
 			}
 			total++
 			t.offer(d, score)
+		}
+	}
+	if docs != nil {
+		total = 0
+		for w := range min(len(docs), len(deleted)) {
+			total += bits.OnesCount64(docs[w] &^ (deleted[w] | excl[w]))
 		}
 	}
 	if titleOnly {
@@ -245,7 +266,9 @@ func (ix *Index) searchTerm(e *eval, a atom, t *topK) (int, bool) {
 			if (deleted[d>>6]|excl[d>>6]|both[d>>6])&(1<<(d&63)) != 0 || keep != nil && !keep(d) {
 				continue
 			}
-			total++
+			if docs == nil {
+				total++
+			}
 			score := bm25(wb, float64(payload>>1), n0, n1b, ix.bodyLens[d])
 			if payload&1 != 0 {
 				score += exactB
@@ -257,7 +280,6 @@ func (ix *Index) searchTerm(e *eval, a atom, t *topK) (int, bool) {
 		}
 	}
 	// A bound's margin covers float32 rounding of the sums (a few ulps).
-	const margin = 1 + 1e-5
 	for si := range tp.body {
 		s := &tp.body[si]
 		p := ix.docsOf(s)
@@ -282,6 +304,9 @@ func (ix *Index) searchTerm(e *eval, a atom, t *topK) (int, bool) {
 			if en.maxTF < math.MaxUint16 && t.bar > math.Inf(-1) {
 				tf := float64(en.maxTF)
 				ub := (wb*tf*(k1+1)/(tf+n0+n1b*float64(en.minLen))+float64(exactB)+max(float64(x), 0))*margin + 1e-9
+				if ub < t.bar && docs != nil {
+					continue // counted by the popcount
+				}
 				if ub < t.bar && keep == nil && !anyBits(deleted, excl, lo, hi) {
 					npost := min(skipEvery, int(s.n)-k*skipEvery)
 					total += npost - rangeBits(both, lo, hi)
