@@ -55,7 +55,8 @@ func newWorker(opts Options) *worker {
 	return &worker{opts: opts, slabSize: firstSlab}
 }
 
-// result is what a worker made of one file.
+// result is what a worker made of one file. Its articles may be held in a
+// slice the worker reuses: copy them out before the worker's next file.
 type result struct {
 	articles []Article
 	warnings []string
