@@ -314,3 +314,41 @@ func TestLoadSameWithAnyWorkers(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadCancelled checks that a cancelled load fails with the context's
+// error and leaves no folder open, whether it was cancelled before it
+// started or while workers were reading.
+func TestLoadCancelled(t *testing.T) {
+	dir := t.TempDir()
+	if _, _, err := synth.WriteDir(dir, 600, 3); err != nil {
+		t.Fatal(err)
+	}
+	openFDs := func() int {
+		fds, err := os.ReadDir("/proc/self/fd")
+		if err != nil {
+			t.Skip("no /proc/self/fd")
+		}
+		return len(fds)
+	}
+	before := openFDs()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, _, err := Load(ctx, []Root{DirRoot(dir)}, Options{}); err != context.Canceled {
+		t.Errorf("cancelled before: err = %v", err)
+	}
+	ctx, cancel = context.WithCancel(context.Background())
+	p := &Progress{}
+	go func() {
+		for p.Files.Load() == 0 {
+			time.Sleep(time.Millisecond)
+		}
+		cancel()
+	}()
+	if _, _, err := Load(ctx, []Root{DirRoot(dir)}, Options{Progress: p}); err != context.Canceled {
+		t.Errorf("cancelled while loading: err = %v", err)
+	}
+	cancel()
+	if after := openFDs(); after != before {
+		t.Errorf("%d file descriptors open before the loads, %d after", before, after)
+	}
+}
