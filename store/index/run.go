@@ -241,32 +241,94 @@ func (ix *Index) results(q Query, opts SearchOptions, top *hitHeap, total int) R
 
 // keepFunc returns the test a document must pass besides the words: the
 // metadata and date groups, the negated ones, the caller's filter; nil when
-// there are none.
+// there are none. It runs for every posting a fast path reads, so the
+// groups are flattened into one loop rather than nested closures.
 func (ix *Index) keepFunc(preds, negPreds []group, filter func(DocNum) bool) func(DocNum) bool {
 	if len(preds) == 0 && len(negPreds) == 0 && filter == nil {
 		return nil
 	}
-	pm := make([]predicate, len(preds))
-	for i, g := range preds {
-		pm[i] = ix.predicate(g)
+	k := &keeper{ix: ix, filter: filter}
+	for _, g := range preds {
+		k.groups = append(k.groups, ix.keepAtoms(g, false))
 	}
-	nm := make([]predicate, len(negPreds))
-	for i, g := range negPreds {
-		nm[i] = ix.predicate(g)
+	for _, g := range negPreds {
+		k.groups = append(k.groups, ix.keepAtoms(g, true))
 	}
-	return func(d DocNum) bool {
-		for _, p := range pm {
-			if !p(d) {
-				return false
+	return k.keep
+}
+
+// keepAtom is one metadata or date atom of a keeper.
+type keepAtom struct {
+	field Field
+	vals  []uint32 // value id by document (source, section, author)
+	ok    []bool   // by value id: the value matches
+	date  int64
+}
+
+// keepGroup is a disjunction of atoms, negated for an exclusion.
+type keepGroup struct {
+	neg   bool
+	atoms []keepAtom
+}
+
+type keeper struct {
+	ix     *Index
+	groups []keepGroup
+	filter func(DocNum) bool
+}
+
+func (ix *Index) keepAtoms(g group, neg bool) keepGroup {
+	kg := keepGroup{neg: neg}
+	for _, a := range g.atoms {
+		ka := keepAtom{field: a.field, date: a.date}
+		if a.field.keyword() {
+			mf := int(a.field - FieldSource)
+			ka.ok = make([]bool, len(ix.meta[mf].values))
+			for i, v := range ix.meta[mf].values {
+				ka.ok[i] = valueMatches(v, a.words)
+			}
+			if a.field != FieldTag {
+				ka.vals = ix.metaOf[mf]
 			}
 		}
-		for _, p := range nm {
-			if p(d) {
-				return false
+		kg.atoms = append(kg.atoms, ka)
+	}
+	return kg
+}
+
+// keep is predicate's test for every group, inlined.
+func (k *keeper) keep(d DocNum) bool {
+	for gi := range k.groups {
+		g := &k.groups[gi]
+		hit := false
+		for ai := range g.atoms {
+			a := &g.atoms[ai]
+			switch a.field {
+			case fieldAfter:
+				p := k.ix.published[d]
+				hit = p != 0 && p >= a.date
+			case fieldBefore:
+				p := k.ix.published[d]
+				hit = p != 0 && p < a.date
+			case FieldTag:
+				for _, t := range k.ix.docs[d].tags {
+					if a.ok[t] {
+						hit = true
+						break
+					}
+				}
+			default:
+				hit = a.vals != nil && a.ok[a.vals[d]]
+			}
+			if hit {
+				break
 			}
 		}
-		return filter == nil || filter(d)
+		if hit == g.neg {
+			return false
+		}
 	}
+	return k.filter == nil || k.filter(d)
 }
 
 // rawBar is the raw score below which a hit cannot enter a full heap whose
