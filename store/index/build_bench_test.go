@@ -2,11 +2,11 @@ package index
 
 import "testing"
 
-// BenchmarkBuilderBatch measures one Builder's steady state on batches of
+// BenchmarkWorkerBatch measures one Builder's steady state on batches of
 // Add's size: the per-worker cost of indexing, without the merge, on one
 // goroutine (so the figure is less disturbed by other work on the machine
 // than BenchmarkBuild's).
-func BenchmarkBuilderBatch(b *testing.B) {
+func BenchmarkWorkerBatch(b *testing.B) {
 	docs := corpus(3 * batchDocs)
 	tokens := 0
 	for _, d := range docs[batchDocs:] {

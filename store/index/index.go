@@ -113,17 +113,25 @@ type segment struct {
 // metaField is a dictionary of folded metadata values.
 type metaField struct {
 	ids    map[string]uint32
-	values []string // folded words joined by spaces
+	values []string          // folded words joined by spaces
+	raw    map[string]uint32 // values as given (copied): most repeat, and folding costs more than a lookup
 }
 
 func (m *metaField) id(v string) uint32 {
-	f := Fold(v)
-	if id, ok := m.ids[f]; ok {
+	if id, ok := m.raw[v]; ok {
 		return id
 	}
-	id := uint32(len(m.values))
-	m.ids[f] = id
-	m.values = append(m.values, f)
+	f := Fold(v)
+	id, ok := m.ids[f]
+	if !ok {
+		id = uint32(len(m.values))
+		m.ids[f] = id
+		m.values = append(m.values, f)
+	}
+	if m.raw == nil {
+		m.raw = make(map[string]uint32)
+	}
+	m.raw[strings.Clone(v)] = id
 	return id
 }
 
