@@ -177,36 +177,36 @@ func (ix *Index) buildSkips(s *segment, lens []uint32, set []uint64) *skipTable 
 	t := &skipTable{arena: s.arena, off: s.off, e: make([]skipEntry, 0, (s.n+skipEvery-1)/skipEvery)}
 	p, pos := ix.docsOf(s), ix.posOf(s)
 	d, pi, pending := s.base, 0, uint32(0)
-	var cur *skipEntry
-	k := 0
-	for i := 0; i < len(p); k++ {
-		if k%skipEvery == 0 {
-			if len(pos) > 0 {
-				pi = skipVarints(pos, pi, pending)
+	for i := 0; i < len(p); {
+		if len(pos) > 0 {
+			pi = skipVarints(pos, pi, pending)
+		}
+		pending = 0
+		e := skipEntry{prev: d, docOff: uint32(i), posOff: uint32(pi)}
+		maxTF, minLen := uint32(0), uint32(math.MaxUint16)
+		for c := 0; c < skipEvery && i < len(p); c++ {
+			var delta, payload uint32
+			if x := p[i]; x < 0x80 {
+				delta, i = uint32(x), i+1
+			} else {
+				delta, i = uvarint(p, i)
 			}
-			pending = 0
-			t.e = append(t.e, skipEntry{prev: d, docOff: uint32(i), posOff: uint32(pi), minLen: math.MaxUint16})
-			cur = &t.e[len(t.e)-1]
+			if x := p[i]; x < 0x80 {
+				payload, i = uint32(x), i+1
+			} else {
+				payload, i = uvarint(p, i)
+			}
+			d += DocNum(delta)
+			tf := payload >> 1
+			pending += tf
+			maxTF = max(maxTF, tf)
+			minLen = min(minLen, lens[d])
+			if set != nil {
+				set[d>>6] |= 1 << (d & 63)
+			}
 		}
-		var delta, payload uint32
-		if x := p[i]; x < 0x80 {
-			delta, i = uint32(x), i+1
-		} else {
-			delta, i = uvarint(p, i)
-		}
-		if x := p[i]; x < 0x80 {
-			payload, i = uint32(x), i+1
-		} else {
-			payload, i = uvarint(p, i)
-		}
-		d += DocNum(delta)
-		tf := payload >> 1
-		pending += tf
-		cur.maxTF = uint16(min(max(uint32(cur.maxTF), tf), math.MaxUint16))
-		cur.minLen = uint16(min(uint32(cur.minLen), lens[d]))
-		if set != nil {
-			set[d>>6] |= 1 << (d & 63)
-		}
+		e.maxTF, e.minLen = uint16(min(maxTF, math.MaxUint16)), uint16(minLen)
+		t.e = append(t.e, e)
 	}
 	return t
 }
