@@ -95,9 +95,12 @@ type job struct {
 
 // chunkFiles is how many files, contiguous in walk order, a worker reads,
 // parses and indexes as one batch. Batches are merged into the index in walk
-// order, so the last one to finish is the tail of the load: small enough that
-// the tail is short, big enough that a term has few postings segments.
-const chunkFiles = 1024
+// order, so the last one to finish is the tail of the load (about 0.4 s of
+// one core at 4,096 files); but every batch adds a postings segment to most
+// terms and costs a merge over its whole vocabulary: at 100,000 articles,
+// 4,096 rather than 1,024 makes the index 34 MiB smaller and merging half a
+// CPU-second cheaper.
+const chunkFiles = 4096
 
 // chunk is a run of files in walk order, and what a worker made of them.
 type chunk struct {

@@ -260,7 +260,7 @@ func TestIgnoredNames(t *testing.T) {
 // depend on it.
 func TestLoadSameWithAnyWorkers(t *testing.T) {
 	dir := t.TempDir()
-	if _, _, err := synth.WriteDir(dir, chunkFiles+300, 7); err != nil {
+	if _, _, err := synth.WriteDir(dir, chunkFiles/4+300, 7); err != nil {
 		t.Fatal(err)
 	}
 	writeFiles(t, dir, map[string]string{
@@ -305,8 +305,8 @@ func TestLoadSameWithAnyWorkers(t *testing.T) {
 		return v
 	}
 	one := load(1)
-	if len(one.ids) != 2*(chunkFiles+301) {
-		t.Fatalf("loaded %d articles, want %d", len(one.ids), 2*(chunkFiles+301))
+	if len(one.ids) != 2*(chunkFiles/4+301) {
+		t.Fatalf("loaded %d articles, want %d", len(one.ids), 2*(chunkFiles/4+301))
 	}
 	for _, workers := range []int{2, 5} {
 		if many := load(workers); !reflect.DeepEqual(one, many) {
