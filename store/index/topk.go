@@ -481,6 +481,12 @@ func (ix *Index) searchAnd(e *eval, groups []group, t *topK) (int, bool) {
 			lead = i
 		}
 	}
+	// A rare word is cheaper through the general path (scoring its
+	// postings outright, the others' only in its blocks): document at a
+	// time with skipping cursors pays off when every word is frequent.
+	if terms[lead].bits == nil {
+		return 0, false
+	}
 	deleted, excl, mark, keep := ix.deleted, e.sc.excl, e.sc.mark, t.keep
 	defer clear(mark)
 	dead := func(d DocNum) bool {
