@@ -140,7 +140,7 @@ func Load(ctx context.Context, roots []Root, opts Options) (*Store, *Report, err
 	}
 	s := newStore()
 
-	todo := make(chan *chunk, 2*opts.Workers)
+	todo := newChunkQueue(2 * opts.Workers)
 	done := make(chan *chunk, 2*opts.Workers)
 	var wg sync.WaitGroup
 	for range opts.Workers {
@@ -150,7 +150,7 @@ func Load(ctx context.Context, roots []Root, opts Options) (*Store, *Report, err
 			w := newWorker(opts)
 			b := s.ix.NewBuilder()
 			var docs []index.Doc
-			for c := range todo {
+			for c := todo.get(); c != nil; c = todo.get() {
 				docs = w.loadChunk(ctx, roots, c, b, docs)
 				done <- c
 			}
@@ -161,8 +161,8 @@ func Load(ctx context.Context, roots []Root, opts Options) (*Store, *Report, err
 	var walkErr error
 	go func() {
 		defer func() {
-			w.flush()
-			close(todo)
+			todo.close(w.cur, opts.Workers)
+			w.cur = nil
 			wg.Wait()
 			close(done)
 		}()
@@ -391,7 +391,7 @@ func readLimited(r io.Reader, size, limit int64, buf []byte) ([]byte, error) {
 type walker struct {
 	ctx     context.Context
 	opts    Options
-	todo    chan<- *chunk
+	todo    *chunkQueue
 	cur     *chunk
 	chunks  int
 	files   int
@@ -443,9 +443,85 @@ func (w *walker) emit(j job) bool {
 // flush hands the current chunk to the workers.
 func (w *walker) flush() {
 	if w.cur != nil {
-		w.todo <- w.cur
+		w.todo.put(w.cur)
 		w.cur = nil
 	}
+}
+
+// chunkQueue hands chunks from the walk to the workers in walk order. It
+// holds a few at most, so the walk stays just ahead of the workers. When
+// the walk ends, the chunks still waiting are cut again into pieces that
+// shrink toward the end, so that the workers finish at about the same time
+// instead of one of them reading a whole last chunk alone.
+type chunkQueue struct {
+	mu      sync.Mutex
+	changed sync.Cond
+	chunks  []*chunk
+	max     int
+	closed  bool
+}
+
+func newChunkQueue(max int) *chunkQueue {
+	q := &chunkQueue{max: max}
+	q.changed.L = &q.mu
+	return q
+}
+
+// put waits for room and queues c.
+func (q *chunkQueue) put(c *chunk) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for len(q.chunks) >= q.max {
+		q.changed.Wait()
+	}
+	q.chunks = append(q.chunks, c)
+	q.changed.Broadcast()
+}
+
+// get waits for the next chunk; it returns nil once the queue is closed and
+// empty.
+func (q *chunkQueue) get() *chunk {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for len(q.chunks) == 0 && !q.closed {
+		q.changed.Wait()
+	}
+	if len(q.chunks) == 0 {
+		return nil
+	}
+	c := q.chunks[0]
+	q.chunks = q.chunks[1:]
+	q.changed.Broadcast()
+	return c
+}
+
+// close queues last (the walk's final chunk, or nil), cuts what waits
+// again, and lets the workers stop once it is done. The waiting chunks are
+// the last ones of the walk, in order: workers have taken all before them.
+func (q *chunkQueue) close(last *chunk, workers int) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if last != nil {
+		q.chunks = append(q.chunks, last)
+	}
+	if len(q.chunks) > 0 {
+		seq := q.chunks[0].seq
+		var jobs []job
+		for _, c := range q.chunks {
+			jobs = append(jobs, c.jobs...)
+		}
+		q.chunks = q.chunks[:0]
+		for len(jobs) > 0 {
+			// A share of what is left per worker and a half: the pieces
+			// shrink geometrically, down to chunkFiles/16.
+			n := min(len(jobs), chunkFiles, max(chunkFiles/16, (len(jobs)+2*workers-1)/(2*workers)))
+			q.chunks = append(q.chunks, &chunk{seq: seq, jobs: jobs[:n:n]})
+			jobs = jobs[n:]
+			seq++
+		}
+	}
+	q.closed = true
+	q.changed.Broadcast()
 }
 
 // ignored reports names that are not articles even with a known extension:

@@ -80,13 +80,12 @@ func BenchmarkReadParse(b *testing.B) {
 	roots := []Root{DirRoot(dir)}
 	opts := Options{}.withDefaults()
 	for b.Loop() {
-		todo := make(chan *chunk, 1000)
+		todo := newChunkQueue(1000)
 		w := &walker{ctx: context.Background(), opts: opts, todo: todo}
 		if err := w.walkRoot(0, roots[0]); err != nil {
 			b.Fatal(err)
 		}
-		w.flush()
-		close(todo)
+		todo.close(w.cur, opts.Workers)
 		var wg sync.WaitGroup
 		var arts atomic.Int64
 		for range opts.Workers {
@@ -94,7 +93,7 @@ func BenchmarkReadParse(b *testing.B) {
 			go func() {
 				defer wg.Done()
 				wk := newWorker(opts)
-				for c := range todo {
+				for c := todo.get(); c != nil; c = todo.get() {
 					wk.loadChunk(context.Background(), roots, c, nil, nil)
 					arts.Add(int64(len(c.arts)))
 				}
