@@ -49,7 +49,7 @@ type Options struct {
 	MaxFileSize int64 // bytes; bigger files are skipped
 	MaxFiles    int   // article files considered before the walk stops
 	MaxDepth    int   // folder depth under a root
-	Workers     int   // parallel readers and parsers; GOMAXPROCS when 0
+	Workers     int   // parallel readers, parsers and tokenizers; GOMAXPROCS when 0
 	// Progress, when set, is updated while loading so a UI can show how far
 	// it got without being called back from the loader's goroutines.
 	Progress *Progress
