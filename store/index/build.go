@@ -28,9 +28,7 @@ type tokenizer struct {
 	koff  []uint32 // by sid: start of its form in keys; the end is koff[sid+1]
 	// Dense per-surface data, indexed by sid, for the per-token loop.
 	surf     []surfTok
-	surfDF   []uint32 // fields seen in this batch
-	surfGen  []int32  // batch the surface was last seen in
-	surfIdx  []int32  // its index in batch.surfs
+	surfB    []surfBatch
 	surfForm []string
 	exact    []fieldBuf // by sid; only forms that differ from their stem use theirs
 	terms    map[string]int32
@@ -38,7 +36,6 @@ type tokenizer struct {
 	tt       []termTok                // by term id: per-token state
 	tf       []termField              // by term id*2 + field (0 body, 1 title): the batch's postings
 	termIdx  []int32                  // by term id: its index in batch.terms
-	termGen  []int32                  // by term id: batch the term was last seen in
 	pairTid  []int32                  // by stop index pair a*len(pairWords)+b: the pair's term id, -1 until seen
 	pool     []byte                   // the batch's postings in chains of blocks, reused batch after batch
 	lbuf     [maxTokenBytes + 16]byte // folded ASCII word, with room for 8-byte stores
@@ -47,6 +44,7 @@ type tokenizer struct {
 	batchTerms []int32
 	batchSurfs []int32
 	gen        int32
+	tgen       uint16 // gen for terms, kept in termTok: wraps, then every term's is reset
 	// per field
 	fld      uint32 // 0 body, 1 title
 	npos     uint32 // tokens so far: the next token's position
@@ -72,6 +70,13 @@ type tokenizer struct {
 	// keepToks makes tokens record every token's term id in toks (tests).
 	keepToks bool
 	toks     []uint32
+}
+
+// surfBatch is a surface's state for the current batch, touched once per
+// field it occurs in.
+type surfBatch struct {
+	gen int32  // batch the surface was last seen in
+	df  uint32 // fields seen in this batch
 }
 
 // surfTok is a surface's state touched by every token, with its key: the
@@ -101,7 +106,7 @@ type termTok struct {
 	stop    int8   // index in pairWords, -1 for other words, -2 for pair terms
 	dcur    uint32 // body document entries window
 	dleft   uint16
-	_       uint16
+	tgen    uint16 // tokenizer.tgen of the last batch the term was in
 	dlast   DocNum // last document of the body postings in this batch
 	dn      uint32 // documents of the body postings in this batch
 }
@@ -348,9 +353,7 @@ func (t *tokenizer) insert(slot, h uint32, w []byte, short uint64) uint32 {
 		sf.key = short
 	}
 	t.surf = append(t.surf, sf)
-	t.surfDF = append(t.surfDF, 0)
-	t.surfGen = append(t.surfGen, -1)
-	t.surfIdx = append(t.surfIdx, 0)
+	t.surfB = append(t.surfB, surfBatch{gen: -1})
 	t.exact = append(t.exact, fieldBuf{})
 	if len(t.surfForm)*2 > len(t.slots) {
 		t.grow()
@@ -373,7 +376,6 @@ func (t *tokenizer) termID(st string) int32 {
 	t.tt = append(t.tt, termTok{stop: int8(si)})
 	t.tf = append(t.tf, termField{}, termField{})
 	t.termIdx = append(t.termIdx, 0)
-	t.termGen = append(t.termGen, -1)
 	return tid
 }
 
@@ -415,6 +417,12 @@ func (t *tokenizer) grow() {
 func (t *tokenizer) batch(docs []Doc) *Batch {
 	t.keepToks = false
 	t.gen++
+	if t.tgen++; t.tgen == 0 { // wrapped: forget every term's
+		for i := range t.tt {
+			t.tt[i].tgen = 0
+		}
+		t.tgen = 1
+	}
 	t.batchTerms = t.batchTerms[:0]
 	t.batchSurfs = t.batchSurfs[:0]
 	b := &Batch{docs: make([]batchDoc, len(docs))}
@@ -503,6 +511,23 @@ func (t *tokenizer) tokens(s string) {
 		if !asciiWord[c] {
 			i++
 			continue
+		}
+		if i+8 <= len(s) {
+			// Most words are shorter than eight bytes and end in an ASCII
+			// byte other than an apostrophe: one load finds the end, folds
+			// the word and hashes it (as below, in one partial chunk).
+			v := load64(s, i)
+			if nw := nonWordBytes(v); nw != 0 {
+				n := bits.TrailingZeros64(nw) / 8 // >= 1: s[i] is a word byte
+				if e := s[i+n]; e != '\'' && e < utf8.RuneSelf {
+					key := (v | 0x2020202020202020) & (1<<(uint(8*n)&63) - 1)
+					binary.LittleEndian.PutUint64(t.lbuf[:8], key)
+					t.mark(i)
+					i += n + 1 // s[i+n] is no word byte
+					t.addSID(t.lookup(uint32(hashMix(uint64(n)*hashK0, key)>>32), t.lbuf[:n], key))
+					continue
+				}
+			}
 		}
 		start := i
 		j := i + 1
@@ -739,12 +764,12 @@ func (t *tokenizer) flush(n DocNum) {
 	}
 	t.flushTerms(t.docTerms[:k], n)
 	for _, sid := range t.docSurfs[:t.nsurf] {
-		if t.surfGen[sid] != t.gen {
-			t.surfGen[sid] = t.gen
-			t.surfIdx[sid] = int32(len(t.batchSurfs))
+		sb := &t.surfB[sid]
+		if sb.gen != t.gen {
+			sb.gen = t.gen
 			t.batchSurfs = append(t.batchSurfs, sid)
 		}
-		t.surfDF[sid]++ // per field: an estimate, only used to rank prefix expansions
+		sb.df++ // per field: an estimate, only used to rank prefix expansions
 		if t.surf[sid].term&1 == 0 {
 			if e := &t.exact[sid]; e.n == 0 || e.last != n {
 				e.addDoc(n, 0)
@@ -757,8 +782,8 @@ func (t *tokenizer) flushTerms(tids []int32, n DocNum) {
 	f := t.fld & 1
 	for _, tid := range tids {
 		tt := &t.tt[tid]
-		if t.termGen[tid] != t.gen {
-			t.termGen[tid] = t.gen
+		if tt.tgen != t.tgen {
+			tt.tgen = t.tgen
 			t.termIdx[tid] = int32(len(t.batchTerms))
 			t.batchTerms = append(t.batchTerms, tid)
 		}
@@ -887,8 +912,8 @@ func (t *tokenizer) pack(b *Batch) {
 	for i, sid := range t.batchSurfs {
 		x := t.surf[sid].term
 		bs := &b.surfs[i]
-		*bs = batchSurf{form: t.surfForm[sid], isStem: x&1 != 0, term: t.termIdx[x>>1], df: t.surfDF[sid]}
-		t.surfDF[sid] = 0
+		*bs = batchSurf{form: t.surfForm[sid], isStem: x&1 != 0, term: t.termIdx[x>>1], df: t.surfB[sid].df}
+		t.surfB[sid].df = 0
 		if e := &t.exact[sid]; e.n > 0 {
 			bs.exact = segment{base: e.base, last: e.last, n: e.n, off: off, docLen: uint32(len(e.docs))}
 			off += uint32(copy(arena[off:], e.docs))
