@@ -675,10 +675,10 @@ func (t *tokenizer) addSID(sid uint32) {
 		t.prevStop = si
 	}
 	if cur := tt.pcur; t.fld == 0 && tt.pleft >= 2 && d < 0x4000 {
-		b := t.pool[cur : cur+2]
+		// One or two varint bytes in one store; a second byte that is
+		// not part of it is overwritten by the next write.
 		big := b2u(d >= 0x80)
-		b[0] = byte(d) | byte(big<<7)
-		b[1] = byte(d >> 7)
+		binary.LittleEndian.PutUint16(t.pool[cur:], uint16(d&0x7f|big<<7|d>>7<<8))
 		tt.pcur = cur + 1 + big
 		tt.pleft -= uint16(1 + big)
 	} else {
