@@ -221,3 +221,21 @@ func TestBBC(t *testing.T) {
 		t.Errorf("check on the BBC corpus: exit %d", code)
 	}
 }
+
+// TestSearchStats checks the --stats line: counts, and the query's matches,
+// on stderr only, so the hits on stdout stay machine-readable.
+func TestSearchStats(t *testing.T) {
+	isolate(t)
+	out, errOut, code := tidings(t, "search", "--stats", "--json", "withdrawal")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	for _, want := range []string{"read, parsed and indexed 21 articles (21 files", "query: 1 matches in"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr %q lacks %q", errOut, want)
+		}
+	}
+	if !strings.Contains(out, seedTitle) || strings.Contains(out, "indexed") {
+		t.Errorf("stdout should hold the hit and no statistics: %q", out)
+	}
+}
