@@ -100,7 +100,9 @@ func (ix *Index) accelMerged() {
 			continue
 		}
 		var set []uint64
-		if ta.docs == nil && len(ix.docs) >= bitsMinDocs && int(tp.bodyDF+tp.titleDF) > len(ix.docs)/bitsDiv {
+		// Pair terms (no surface forms) are only read by phrases, through
+		// a cursor: a bitset would be memory no query uses.
+		if ta.docs == nil && len(tp.surfaces) > 0 && len(ix.docs) >= bitsMinDocs && int(tp.bodyDF+tp.titleDF) > len(ix.docs)/bitsDiv {
 			// New: from all segments, including those merged before.
 			ta.docs = make([]uint64, len(ix.docs)/64+1)
 			for i := range len(ta.body) {
