@@ -359,8 +359,7 @@ func (e *eval) phrase(words []string, titleOnly bool) {
 			curs[i] = e.ix.termCursor(e.acc, id, title)
 		}
 		phraseMatches(curs, offs, func(d DocNum, freq int) {
-			tf := float64(freq)
-			e.emit(d, float32(boost*w*tf*(k1+1)/(tf+k1*(1-b+b*float64(lens[d])/max(avg, 1)))))
+			e.emit(d, phraseBM25(boost*w, float64(freq), avg, lens[d]))
 		})
 	}
 }

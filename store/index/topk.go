@@ -32,6 +32,33 @@ func bm25(w, tf, norm0, norm1 float64, length uint32) float32 {
 	return float32(w * tf * (k1 + 1) / (tf + norm0 + norm1*float64(length)))
 }
 
+// phraseBM25 is eval.phrase's per-document expression, kept identical so
+// that both paths round the same way.
+func phraseBM25(w, tf, avg float64, length uint32) float32 {
+	return float32(w * tf * (k1 + 1) / (tf + k1*(1-b+b*float64(length)/max(avg, 1))))
+}
+
+// pairPhrase returns the pair term of a phrase of two pair words and the
+// phrase's weight, as eval.phrase finds them.
+func (ix *Index) pairPhrase(e *eval, words []string) (uint32, float64, bool) {
+	_, a := pairIndex[stem(words[0])]
+	_, b := pairIndex[stem(words[1])]
+	if !a || !b {
+		return 0, 0, false
+	}
+	w := 0.0
+	for _, word := range words {
+		id, ok := ix.terms[stem(word)]
+		if !ok {
+			return 0, 0, false
+		}
+		tp := &ix.postings[id]
+		w += idf(e.n, float64(tp.bodyDF+tp.titleDF))
+	}
+	id, ok := ix.terms[pairKey(words[0], words[1])]
+	return id, w, ok
+}
+
 // docCursor walks docs-only postings (the exact-form lists) forward.
 type docCursor struct {
 	ix   *Index
@@ -146,20 +173,37 @@ func (t *topK) offer(d DocNum, score float32) {
 // the title) into t and returns their number, or false when the fast path
 // does not apply (the general one then runs). Exclusions must already be
 // in e.sc.excl.
+//
+// A phrase of two pair words is served too: its pair term's postings are
+// the phrase's documents with its counts, ranked as the general path's
+// phrase does (phraseBM25, the words' summed idf, no exact-form bonus).
 func (ix *Index) searchTerm(e *eval, a atom, t *topK) (int, bool) {
+	if e.acc == nil {
+		return 0, false
+	}
 	word := a.words[0]
 	titleOnly := a.field == FieldTitle
 	st := stem(word)
 	id, ok := ix.terms[st]
-	if !ok || e.acc == nil {
+	phrase := len(a.words) == 2
+	var pw float64 // a phrase's weight
+	if phrase {
+		id, pw, ok = ix.pairPhrase(e, a.words)
+	} else if len(a.words) != 1 {
+		return 0, false
+	}
+	if !ok {
 		return 0, false
 	}
 	tp := &ix.postings[id]
 	if len(tp.title) == 0 && (titleOnly || len(tp.body) == 0) {
 		return 0, false
 	}
-	exactStem := word == st
+	exactStem := word == st && !phrase
 	wb, wt := idf(e.n, float64(tp.bodyDF)), idf(e.n, float64(tp.titleDF))*titleBoost
+	if phrase {
+		wb, wt = pw, titleBoost*pw
+	}
 	if wb <= 0 || wt <= 0 {
 		return 0, false // a negative weight turns the bounds around
 	}
@@ -170,7 +214,7 @@ func (ix *Index) searchTerm(e *eval, a atom, t *topK) (int, bool) {
 	// The exact form's own postings, when the word is not its stem.
 	var xsegs []segment
 	var x float32
-	if !exactStem {
+	if !exactStem && !phrase {
 		if sid, ok := ix.surfs[word]; ok {
 			xsegs = ix.surfInfo[sid].exact
 			// Negative for a word in most documents: title and body
@@ -206,7 +250,12 @@ func (ix *Index) searchTerm(e *eval, a atom, t *topK) (int, bool) {
 			delta, i = uvarint(p, i)
 			payload, i = uvarint(p, i)
 			d += DocNum(delta)
-			tv := bm25(wt, float64(payload>>1), n0, n1t, ix.titleLens[d])
+			var tv float32
+			if phrase {
+				tv = phraseBM25(wt, float64(payload>>1), e.avgTitle, ix.titleLens[d])
+			} else {
+				tv = bm25(wt, float64(payload>>1), n0, n1t, ix.titleLens[d])
+			}
 			if payload&1 != 0 {
 				tv += exactT
 			}
@@ -218,7 +267,12 @@ func (ix *Index) searchTerm(e *eval, a atom, t *topK) (int, bool) {
 			}
 			score := tv
 			if !titleOnly && body.seek(d) && body.doc == d {
-				bv := bm25(wb, float64(body.tf), n0, n1b, ix.bodyLens[d])
+				var bv float32
+				if phrase {
+					bv = phraseBM25(wb, float64(body.tf), e.avgBody, ix.bodyLens[d])
+				} else {
+					bv = bm25(wb, float64(body.tf), n0, n1b, ix.bodyLens[d])
+				}
 				if body.stemForm {
 					bv += exactB
 				}
@@ -269,7 +323,12 @@ func (ix *Index) searchTerm(e *eval, a atom, t *topK) (int, bool) {
 			if docs == nil {
 				total++
 			}
-			score := bm25(wb, float64(payload>>1), n0, n1b, ix.bodyLens[d])
+			var score float32
+			if phrase {
+				score = phraseBM25(wb, float64(payload>>1), e.avgBody, ix.bodyLens[d])
+			} else {
+				score = bm25(wb, float64(payload>>1), n0, n1b, ix.bodyLens[d])
+			}
 			if payload&1 != 0 {
 				score += exactB
 			}
