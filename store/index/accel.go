@@ -3,9 +3,6 @@ package index
 import (
 	"math"
 	"math/bits"
-	"runtime"
-	"sync"
-	"weak"
 )
 
 // Query acceleration: side tables derived from the postings, never a change
@@ -17,10 +14,6 @@ import (
 // cursor jumps to a document (snippets visit 50 hits spread over the whole
 // library; a phrase led by a rare word visits few documents of a common one)
 // instead of decoding every posting and skipping every position before it.
-//
-// The tables live beside the Index rather than in it (index.go belongs to
-// the build): a registry keyed by a weak pointer, whose entry is dropped when
-// the Index is collected.
 
 // skipEvery is the postings interval of skip entries.
 const skipEvery = 64
@@ -70,25 +63,17 @@ type accel struct {
 	terms []termAccel // by term id
 }
 
-var accels sync.Map // weak.Pointer[Index] -> *accel
-
 // accelOf returns the side tables of ix, or nil before its first merge.
-func accelOf(ix *Index) *accel {
-	if a, ok := accels.Load(weak.Make(ix)); ok {
-		return a.(*accel)
-	}
-	return nil
-}
+// The caller holds ix.mu.
+func accelOf(ix *Index) *accel { return ix.acc }
 
 // accelMerged extends the side tables to the segments of the batch just
 // merged. Called by merge with the write lock held.
 func (ix *Index) accelMerged() {
-	a := accelOf(ix)
+	a := ix.acc
 	if a == nil {
 		a = &accel{}
-		wp := weak.Make(ix)
-		accels.Store(wp, a)
-		runtime.AddCleanup(ix, func(wp weak.Pointer[Index]) { accels.Delete(wp) }, wp)
+		ix.acc = a
 	}
 	for len(a.terms) < len(ix.postings) {
 		a.terms = append(a.terms, termAccel{})

@@ -5,19 +5,14 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-	"weak"
 )
 
 // withoutAccel runs fn with ix's side tables hidden, so every search takes
 // the plain paths: the reference the fast paths are held to.
 func withoutAccel(ix *Index, fn func()) {
-	wp := weak.Make(ix)
-	a, ok := accels.LoadAndDelete(wp)
-	defer func() {
-		if ok {
-			accels.Store(wp, a)
-		}
-	}()
+	a := ix.acc
+	ix.acc = nil
+	defer func() { ix.acc = a }()
 	fn()
 }
 

@@ -70,6 +70,7 @@ type Index struct {
 	maxTime   int64
 
 	scratch sync.Pool // *evalScratch, sized to the index
+	acc     *accel    // skip tables and bitsets derived at each merge (accel.go)
 }
 
 type docInfo struct {
