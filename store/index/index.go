@@ -33,8 +33,9 @@ import (
 // reused.
 type DocNum uint32
 
-// Doc is what the index needs of an article. The index keeps the Doc (its
-// strings share memory with the caller's) to build snippets.
+// Doc is what the index needs of an article. The index keeps its title and
+// body (sharing memory with the caller's strings) to build snippets; the
+// rest is folded into per-document ids and times.
 type Doc struct {
 	Title, Source, Section, Author string
 	Tags                           []string
@@ -73,9 +74,12 @@ type Index struct {
 	acc     *accel    // skip tables and bitsets derived at each merge (accel.go)
 }
 
+// docInfo is what the index keeps of each document beyond its postings:
+// the text snippets are cut from, and its tags' value ids. (A whole Doc was
+// 150 bytes a document, most of them copies of what the dense arrays hold.)
 type docInfo struct {
-	doc  Doc
-	tags []uint32
+	title, body string
+	tags        []uint32
 }
 
 func (ix *Index) isDeleted(n DocNum) bool { return ix.deleted[n>>6]&(1<<(n&63)) != 0 }
@@ -162,16 +166,6 @@ func (ix *Index) Len() int {
 	return ix.live
 }
 
-// Doc returns the document n as added, and whether it is live.
-func (ix *Index) Doc(n DocNum) (Doc, bool) {
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	if int(n) >= len(ix.docs) || ix.isDeleted(n) {
-		return Doc{}, false
-	}
-	return ix.docs[n].doc, true
-}
-
 // Remove tombstones document n: it no longer matches any query. Its postings
 // stay (they are skipped) until the index is rebuilt; removing an unknown or
 // removed document does nothing.
@@ -180,7 +174,7 @@ func (ix *Index) Remove(n DocNum) {
 	defer ix.mu.Unlock()
 	if int(n) < len(ix.docs) && !ix.isDeleted(n) {
 		ix.deleted[n>>6] |= 1 << (n & 63)
-		ix.docs[n].doc = Doc{} // let the article's text be collected
+		ix.docs[n].title, ix.docs[n].body = "", "" // let the article's text be collected
 		ix.live--
 	}
 }
@@ -283,7 +277,7 @@ func (ix *Index) merge(b *Batch) []DocNum {
 	ix.ck = append(growDouble(ix.ck, len(b.ck)), b.ck...)
 	for i := range b.docs {
 		d := &b.docs[i]
-		di := docInfo{doc: d.doc}
+		di := docInfo{title: d.doc.Title, body: d.doc.Body}
 		ix.metaOf[metaSource] = append(ix.metaOf[metaSource], ix.meta[metaSource].id(d.doc.Source))
 		ix.metaOf[metaSection] = append(ix.metaOf[metaSection], ix.meta[metaSection].id(d.doc.Section))
 		ix.metaOf[metaAuthor] = append(ix.metaOf[metaAuthor], ix.meta[metaAuthor].id(d.doc.Author))

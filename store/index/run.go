@@ -231,9 +231,9 @@ func (ix *Index) results(q Query, opts SearchOptions, top *hitHeap, total int) R
 	slices.SortFunc(order, func(a, b int) int { return int(hits[a].doc) - int(hits[b].doc) })
 	for _, i := range order {
 		h := hits[i]
-		doc := &ix.docs[h.doc].doc
+		doc := &ix.docs[h.doc]
 		sn.locate(ix, h.doc)
-		text, spans := sn.snippet(doc.Title, doc.Body)
+		text, spans := sn.snippet(doc.title, doc.body)
 		res.Hits[i] = Hit{Doc: h.doc, Score: h.score, Snippet: text, Spans: spans}
 	}
 	return res
