@@ -171,9 +171,12 @@ func TestCheck(t *testing.T) {
 	isolate(t)
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "good.txt"), []byte("Fine\n\nBody.\n"), 0o644)
-	_, _, code := tidings(t, "check", "--dir", dir)
+	clean, _, code := tidings(t, "check", "--dir", dir)
 	if code != 0 {
 		t.Errorf("check on a clean folder: exit %d", code)
+	}
+	if !strings.Contains(clean, "1 articles from 1 files") || !strings.Contains(clean, "read, parsed and indexed in ") {
+		t.Errorf("check's summary: %q", clean)
 	}
 	os.WriteFile(filepath.Join(dir, "bad.txt"), []byte("bin\x00ary"), 0o644)
 	os.WriteFile(filepath.Join(dir, "bad\x1b]0;pwned\x07.txt"), []byte(""), 0o644)
