@@ -215,14 +215,24 @@ func (a *accel) skipsFor(id uint32, title bool, segs []segment) []*skipTable {
 	return tabs
 }
 
+// skipTableOf returns the skip table of segment si, or nil when it has none
+// or the table was built for another segment (the caller then scans it).
+func skipTableOf(skips []*skipTable, si int, s *segment) *skipTable {
+	if skips == nil {
+		return nil
+	}
+	t := skips[si]
+	if t == nil || t.arena != s.arena || t.off != s.off {
+		return nil
+	}
+	return t
+}
+
 // jump moves the cursor, inside its current segment, to the start of the
 // last block whose previous document is before d, when that is ahead.
 func (c *cursor) jump(d DocNum) {
-	if c.skips == nil {
-		return
-	}
-	t := c.skips[c.si]
-	if t == nil || t.arena != c.segs[c.si].arena || t.off != c.segs[c.si].off {
+	t := skipTableOf(c.skips, c.si, &c.segs[c.si])
+	if t == nil {
 		return
 	}
 	e := t.e

@@ -342,11 +342,8 @@ func (ix *Index) searchTerm(e *eval, a atom, t *topK) (int, bool) {
 	for si := range tp.body {
 		s := &tp.body[si]
 		p := ix.docsOf(s)
-		var tab *skipTable
-		if skips != nil {
-			tab = skips[si]
-		}
-		if tab == nil || tab.arena != s.arena || tab.off != s.off {
+		tab := skipTableOf(skips, si, s)
+		if tab == nil {
 			bodyOnly(p, 0, len(p), s.base)
 			continue
 		}
@@ -671,11 +668,8 @@ func (ix *Index) searchAnd(e *eval, groups []group, t *topK) (int, bool) {
 	for si := range lt.tp.body {
 		s := &lt.tp.body[si]
 		p := ix.docsOf(s)
-		var tab *skipTable
-		if skips != nil {
-			tab = skips[si]
-		}
-		if tab == nil || tab.arena != s.arena || tab.off != s.off {
+		tab := skipTableOf(skips, si, s)
+		if tab == nil {
 			scan(p, 0, len(p), s.base)
 			continue
 		}
