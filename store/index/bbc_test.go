@@ -21,14 +21,10 @@ func bbcDir() string {
 	return filepath.Join("..", "..", "..", "shared", "corpora", "bbc")
 }
 
-// TestKnownItemBBC searches, for a seeded sample of real articles, three
-// words that occur in no other article, and wants the article in the top 3.
-func TestKnownItemBBC(t *testing.T) {
-	dir := bbcDir()
-	paths, _ := filepath.Glob(filepath.Join(dir, "*", "*.txt"))
-	if len(paths) == 0 {
-		t.Skipf("BBC corpus not found at %s", dir)
-	}
+// bbcDocs reads BBC articles (headline line, then the text; some files are
+// Windows-1252), sorting paths first so docs[i] is paths[i].
+func bbcDocs(t *testing.T, paths []string) []Doc {
+	t.Helper()
 	slices.Sort(paths)
 	var docs []Doc
 	for _, p := range paths {
@@ -44,6 +40,18 @@ func TestKnownItemBBC(t *testing.T) {
 		head, body, _ := strings.Cut(string(data), "\n")
 		docs = append(docs, Doc{Title: strings.TrimSpace(head), Body: body, Section: filepath.Base(filepath.Dir(p))})
 	}
+	return docs
+}
+
+// TestKnownItemBBC searches, for a seeded sample of real articles, three
+// words that occur in no other article, and wants the article in the top 3.
+func TestKnownItemBBC(t *testing.T) {
+	dir := bbcDir()
+	paths, _ := filepath.Glob(filepath.Join(dir, "*", "*.txt"))
+	if len(paths) == 0 {
+		t.Skipf("BBC corpus not found at %s", dir)
+	}
+	docs := bbcDocs(t, paths)
 	ix := New()
 	ix.Add(docs...)
 

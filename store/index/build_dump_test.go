@@ -6,12 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
-	"strings"
 	"testing"
-	"unicode/utf8"
-
-	"golang.org/x/text/encoding/charmap"
 )
 
 // dumpIndex writes everything the index holds in a canonical, decoded form:
@@ -101,21 +96,7 @@ func dumpDocs(t *testing.T) []Doc {
 		docs = append(docs, Doc{Title: text[:len(text)/3], Body: text, Source: fmt.Sprint("s", i), Tags: []string{"x", "y"}})
 	}
 	paths, _ := filepath.Glob(filepath.Join(bbcDir(), "*", "*.txt"))
-	slices.Sort(paths)
-	for _, p := range paths {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !utf8.Valid(data) {
-			if data, err = charmap.Windows1252.NewDecoder().Bytes(data); err != nil {
-				t.Fatal(err)
-			}
-		}
-		head, body, _ := strings.Cut(string(data), "\n")
-		docs = append(docs, Doc{Title: strings.TrimSpace(head), Body: body, Section: filepath.Base(filepath.Dir(p))})
-	}
-	return docs
+	return append(docs, bbcDocs(t, paths)...)
 }
 
 // TestDumpIndex writes the dump of an index built from dumpDocs to the file
