@@ -2,6 +2,7 @@ package index
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"reflect"
 	"slices"
@@ -377,14 +378,20 @@ func TestPhraseAgainstScan(t *testing.T) {
 		}
 		return n
 	}
-	for _, q := range []string{`"of the"`, `"the government"`, `"said the minister"`, `"in a"`, `"peace talks"`, `"the the"`, `"at the"`, `"this the"`, `"that he"`, `"to more"`, `"the minister said"`} {
-		pq := ParseQuery(q)
-		var want []string
-		for _, w := range pq.groups[0].atoms[0].words {
-			want = append(want, stem(w))
-		}
-		if got, exp := ix.Search(pq, SearchOptions{Limit: 5}).Total, count(want); got != exp {
-			t.Errorf("%s: %d matches, scan finds %d", q, got, exp)
+	// Both ways of intersecting a document's positions: bitsets for every
+	// document, merging for every document, and the mix Search uses.
+	defer func(v uint32) { bitsMinStarts = v }(bitsMinStarts)
+	for _, minStarts := range []uint32{0, math.MaxUint32, bitsMinStarts} {
+		bitsMinStarts = minStarts
+		for _, q := range []string{`"of the"`, `"the government"`, `"said the minister"`, `"in a"`, `"peace talks"`, `"the the"`, `"at the"`, `"this the"`, `"that he"`, `"to more"`, `"the minister said"`, `"the prime minister said"`} {
+			pq := ParseQuery(q)
+			var want []string
+			for _, w := range pq.groups[0].atoms[0].words {
+				want = append(want, stem(w))
+			}
+			if got, exp := ix.Search(pq, SearchOptions{Limit: 5}).Total, count(want); got != exp {
+				t.Errorf("bitsMinStarts %d: %s: %d matches, scan finds %d", minStarts, q, got, exp)
+			}
 		}
 	}
 }
