@@ -349,6 +349,7 @@ func (ix *Index) merge(b *Batch) []DocNum {
 		})
 	}
 	ix.accelMerged()
+	b.recycle()
 	return nums
 }
 
