@@ -26,7 +26,7 @@ type Article struct {
 	Published time.Time
 	URL       string
 	Tags      []string
-	Summary   string
+	Summary   string   // as the file gives it; see Lead for the fallback
 	Body      string   // Markdown
 	Related   []string // trailing "related headline" lines of scraped text
 	Path      string   // slash-separated path relative to its root
@@ -35,6 +35,18 @@ type Article struct {
 	Words     int
 
 	doc index.DocNum // its number in the Store's index
+}
+
+// Lead is the article's summary for lists and search results: its Summary,
+// or else the first paragraph of its body, cut near 240 bytes. Only a
+// summary the file gives is kept; the fallback is made when asked, because
+// kept it was 17 MB of a 100,000-article library for a line the reader sees
+// only when a search hit has no snippet.
+func (a *Article) Lead() string {
+	if a.Summary != "" {
+		return a.Summary
+	}
+	return oneLine(firstParagraph(a.Body, 240))
 }
 
 // ReadingMinutes estimates reading time at 200 words a minute, at least 1.

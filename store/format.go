@@ -112,9 +112,6 @@ func fillDefaults(a *Article, f *sourceFile, fmtName string) {
 	if a.Words == 0 {
 		a.Words = countWords(a.Body)
 	}
-	if a.Summary == "" {
-		a.Summary = firstParagraph(a.Body, 240)
-	}
 	a.Summary = oneLine(a.Summary)
 }
 

@@ -52,7 +52,7 @@ func TestParseGolden(t *testing.T) {
 			for _, a := range arts {
 				got = append(got, goldenArticle{
 					Title: a.Title, Source: a.Source, Section: a.Section, Author: a.Author,
-					Published: a.Published.UTC().Format(time.RFC3339), URL: a.URL, Summary: a.Summary,
+					Published: a.Published.UTC().Format(time.RFC3339), URL: a.URL, Summary: a.Lead(),
 					Format: a.Format, Tags: a.Tags, Related: a.Related, Words: a.Words, Body: a.Body,
 					Warnings: warns,
 				})
@@ -234,6 +234,26 @@ func TestIsOneLine(t *testing.T) {
 		s := b.String()
 		if got, want := isOneLine(s), strings.Join(strings.Fields(s), " ") == s; got != want {
 			t.Fatalf("isOneLine(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+// TestLead checks the summary shown for an article: the one the file gives,
+// else the body's first paragraph of text, on one line and cut at a word.
+func TestLead(t *testing.T) {
+	long := strings.Repeat("word ", 60) // 300 bytes
+	for _, tc := range []struct {
+		a    Article
+		want string
+	}{
+		{Article{Summary: "Given.", Body: "Body text."}, "Given."},
+		{Article{Body: "# Heading\n\n```\ncode\n```\n\nFirst\nparagraph.\n\nSecond."}, "First paragraph."},
+		{Article{Body: "> Quoted *lead*.\n\nMore."}, "Quoted *lead*."},
+		{Article{Body: long}, strings.TrimSpace(long[:240]) + "…"},
+		{Article{Body: "# Only a heading"}, ""},
+	} {
+		if got := tc.a.Lead(); got != tc.want {
+			t.Errorf("Lead of %q = %q, want %q", tc.a.Body, got, tc.want)
 		}
 	}
 }

@@ -790,7 +790,7 @@ func makeHit(query string, h store.Hit) hit {
 	if strings.TrimSpace(h.Snippet) != "" {
 		return hit{art: h.Article, snippet: h.Snippet, spans: h.Spans}
 	}
-	text := h.Article.Summary
+	text := h.Article.Lead()
 	if text == "" {
 		text = h.Article.Body
 		if len(text) > 300 {
