@@ -774,15 +774,6 @@ done:
 	return out
 }
 
-// sum8 returns the sum of the eight bytes of v, each below 0x80: pairs are
-// added into 16-bit lanes, and the multiply adds the four lanes into the top
-// one (at most 8*127, so no lane carries into another).
-func sum8(v uint64) uint32 {
-	const lanes = 0x00ff00ff00ff00ff
-	s := v&lanes + v>>8&lanes
-	return uint32(s * 0x0001000100010001 >> 48)
-}
-
 // cost estimates how many postings a group reads, to evaluate cheap groups
 // first.
 func (ix *Index) cost(g group) uint64 {
