@@ -515,12 +515,8 @@ func (c *cursor) positions(dst []uint32) []uint32 { return c.positionsUpTo(dst, 
 // candidate start, and a common word has dozens per document. The rest are
 // left for the lazy skip.
 func (c *cursor) positionsUpTo(dst []uint32, limit uint32) []uint32 {
-	if c.skip > 0 {
-		c.pi = skipVarints(c.pos, c.pi, c.skip)
-		c.skip = 0
-	}
 	dst = dst[:0]
-	p, pi, pos := uint32(0), c.pi, c.pos
+	p, pi, pos := uint32(0), c.skipPositions(), c.pos
 	n := c.tf
 	var k uint32
 	for k = 0; k < n && p <= limit; k++ {
@@ -731,11 +727,7 @@ func (c *cursor) skipPositions() int {
 // position of the current document, decoding its positions only as far as
 // the last start needs; the rest are left for the lazy skip.
 func (c *cursor) keepShifted(starts []uint32, shift uint32) []uint32 {
-	if c.skip > 0 {
-		c.pi = skipVarints(c.pos, c.pi, c.skip)
-		c.skip = 0
-	}
-	pos, pi, n := c.pos, c.pi, c.tf
+	pos, pi, n := c.pos, c.skipPositions(), c.tf
 	out := starts[:0]
 	j := 0
 	want := starts[0] + shift
