@@ -49,6 +49,9 @@ type termAccel struct {
 	// popcount over a few thousand words.
 	docs   []uint64
 	nb, nt int
+	// pos finds a document's body positions directly, for the densest
+	// words (posindex.go); nil for the others.
+	pos *posIndex
 }
 
 // A term gets a document bitset once it is in more than 1/bitsDiv of the
@@ -111,6 +114,12 @@ func (ix *Index) accelMerged() {
 				ta.docs = ta.docs[:need]
 			}
 			set = ta.docs
+		}
+		if ta.pos == nil && len(ix.docs) >= bitsMinDocs && eligibleForPositions(tp) {
+			ta.pos = &posIndex{}
+		}
+		if ta.pos != nil {
+			ix.extendPositions(ta.pos, tp, cap(ix.bodyLens))
 		}
 		ta.body = ix.extendSkips(ta.body, tp.body, ix.bodyLens, set)
 		ta.title = ix.extendSkips(ta.title, tp.title, ix.titleLens, set)

@@ -359,10 +359,14 @@ func (e *eval) phrase(words []string, titleOnly bool) {
 			lens, avg, boost = e.ix.titleLens, e.avgTitle, titleBoost
 		}
 		curs := make([]cursor, len(parts))
+		direct := make([]*posIndex, len(parts))
 		for i, id := range parts {
 			curs[i] = e.ix.termCursor(e.acc, id, title)
+			if !title && usePosIndex {
+				direct[i] = e.acc.posFor(id, &e.ix.postings[id])
+			}
 		}
-		phraseMatches(curs, offs, lens, func(d DocNum, freq int) {
+		phraseMatches(curs, direct, offs, lens, func(d DocNum, freq int) {
 			e.emit(d, phraseBM25(boost*w, float64(freq), avg, lens[d]))
 		})
 	}
@@ -561,7 +565,9 @@ func skipVarints(p []byte, i int, k uint32) int {
 // term with the fewest documents leads; the others seek to its documents.
 // lens are the field's lengths in tokens, by document: they size the
 // bitsets a document's phrase starts are intersected in (see matchBits).
-func phraseMatches(curs []cursor, offs []uint32, lens []uint32, fn func(DocNum, int)) {
+// A cursor with a posIndex in direct (nil for the others) is moved to each
+// of the lead's documents through it rather than by seeking; it never leads.
+func phraseMatches(curs []cursor, direct []*posIndex, offs []uint32, lens []uint32, fn func(DocNum, int)) {
 	lead := 0
 	best := curs[0].n()
 	for i := 1; i < len(curs); i++ {
@@ -585,6 +591,16 @@ func phraseMatches(curs []cursor, offs []uint32, lens []uint32, fn func(DocNum, 
 		d := c0.doc
 		all := true
 		for _, i := range order[1:] {
+			if x := direct[i]; x != nil {
+				if !curs[i].at(x, d) {
+					all = false
+					if !c0.next() {
+						return
+					}
+					break
+				}
+				continue
+			}
 			if !curs[i].seek(d) {
 				return
 			}

@@ -1,0 +1,49 @@
+package index
+
+import (
+	"reflect"
+	"testing"
+)
+
+// TestPosIndexMatchesCursor checks phrases through the posIndex against
+// phrases through cursors alone: the same hits, scores, snippets and
+// totals. The index is built in steps so that side tables are made for
+// segments merged before a term qualified, and extended afterwards.
+func TestPosIndexMatchesCursor(t *testing.T) {
+	docs := corpus(8000)
+	ix := New()
+	ix.Add(docs[:3000]...) // below bitsMinDocs: no side tables yet
+	ix.Add(docs[3000:6000]...)
+	ix.Add(docs[6000:]...)
+	id, ok := ix.terms["the"]
+	if !ok {
+		t.Fatal(`no term "the"`)
+	}
+	x := ix.acc.posFor(id, &ix.postings[id])
+	if x == nil {
+		t.Fatal(`"the" has no posIndex covering its segments`)
+	}
+	if len(x.segs) < 3 {
+		t.Fatalf(`"the" has %d position segments, want 3 or more`, len(x.segs))
+	}
+	qs := append(querySet(docs, "phrase"), `"of the"`, `"the government"`, `"said the minister"`,
+		`"to more"`, `"the prime minister said"`, `"in the the"`, `title:"the minister"`, `"the" "of"`)
+	defer func() { usePosIndex = true }()
+	direct := 0
+	for _, q := range qs {
+		pq := ParseQuery(q)
+		usePosIndex = true
+		got := ix.Search(pq, SearchOptions{Limit: 20})
+		usePosIndex = false
+		want := ix.Search(pq, SearchOptions{Limit: 20})
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: with the posIndex %d matches %v, without %d %v", q, got.Total, hitDocs(got), want.Total, hitDocs(want))
+		}
+		if got.Total > 0 {
+			direct++
+		}
+	}
+	if direct < len(qs)/2 {
+		t.Errorf("only %d of %d phrases match anything: the comparison says little", direct, len(qs))
+	}
+}
