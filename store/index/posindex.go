@@ -6,7 +6,7 @@ import "math/bits"
 // word with a function word ("to loru") visits the function word's postings
 // at every document of the rarer one; a cursor gets there by scanning a
 // dozen document entries and counting the positions of the documents it
-// passes: most of the phrase's time. For the few words whose positions
+// passes: a third or more of the phrase's time. For the few words whose positions
 // average posIndexMinBytes or more a posting (the, of, to, and, a, in… at
 // 100,000 articles: 13 words, 1.3 million postings, 2.6 MB), a side table
 // finds document d's positions in a few loads: a bitset of the documents
