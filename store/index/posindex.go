@@ -1,6 +1,9 @@
 package index
 
-import "math/bits"
+import (
+	"encoding/binary"
+	"math/bits"
+)
 
 // Direct position access for the densest words. A phrase pairing a rarer
 // word with a function word ("to loru") visits the function word's postings
@@ -162,8 +165,7 @@ func (c *cursor) at(x *posIndex, d DocNum) bool {
 func countVarints(p []byte) uint32 {
 	n := 0
 	for len(p) >= 8 {
-		v := uint64(p[0]) | uint64(p[1])<<8 | uint64(p[2])<<16 | uint64(p[3])<<24 |
-			uint64(p[4])<<32 | uint64(p[5])<<40 | uint64(p[6])<<48 | uint64(p[7])<<56
+		v := binary.LittleEndian.Uint64(p)
 		n += bits.OnesCount64(^v & 0x8080808080808080)
 		p = p[8:]
 	}
