@@ -102,16 +102,11 @@ func (ix *Index) accelMerged() {
 		}
 		if ta.docs != nil {
 			if need := len(ix.docs)/64 + 1; len(ta.docs) < need {
-				if need > cap(ta.docs) {
-					// Room for as many documents as the per-document
-					// arrays have (growDouble): appending each batch's
-					// words reallocated every bitset every few batches,
-					// 24 MB of garbage at 100,000 articles.
-					grown := make([]uint64, len(ta.docs), max(need, cap(ix.bodyLens)/64+1))
-					copy(grown, ta.docs)
-					ta.docs = grown
-				}
-				ta.docs = ta.docs[:need]
+				// Room for as many documents as the per-document arrays
+				// have (growDouble): appending each batch's words
+				// reallocated every bitset every few batches, 24 MB of
+				// garbage at 100,000 articles.
+				ta.docs = extendTo(ta.docs, need, cap(ix.bodyLens)/64+1)
 			}
 			set = ta.docs
 		}

@@ -372,6 +372,19 @@ func mergeSorted(sorted, fresh []uint32, cmp func(a, b uint32) int) []uint32 {
 	return append(out, fresh[j:]...)
 }
 
+// extendTo returns s lengthened to n elements, n >= len(s). When it must
+// grow, its capacity becomes max(n, capHint). The elements past len(s) are
+// zero provided s was never shortened: they are fresh memory or capacity
+// never written.
+func extendTo[T any](s []T, n, capHint int) []T {
+	if n > cap(s) {
+		grown := make([]T, len(s), max(n, capHint))
+		copy(grown, s)
+		s = grown
+	}
+	return s[:n]
+}
+
 // growDouble returns s with room for n more elements, doubling its capacity
 // when it must grow.
 func growDouble[T any](s []T, n int) []T {

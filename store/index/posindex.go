@@ -65,14 +65,8 @@ func (ix *Index) extendPositions(x *posIndex, tp *termPostings, docCap int) {
 		if firstWord < 0 {
 			firstWord = int(s.base >> 6)
 		}
-		need := int(s.last>>6) + 1
-		if need > len(x.has) {
-			if need > cap(x.has) {
-				grown := make([]uint64, len(x.has), max(need, docCap/64+1))
-				copy(grown, x.has)
-				x.has = grown
-			}
-			x.has = x.has[:need]
+		if need := int(s.last>>6) + 1; need > len(x.has) {
+			x.has = extendTo(x.has, need, docCap/64+1)
 		}
 		ps := posSeg{block: make([]uint32, 0, (s.n+63)/64), rel: make([]uint16, s.n)}
 		if si > 0 {
@@ -106,12 +100,7 @@ func (ix *Index) extendPositions(x *posIndex, tp *termPostings, docCap int) {
 	// get their ranks; those before keep theirs.
 	from := min(firstWord, len(x.rank))
 	if len(x.rank) < len(x.has) {
-		if len(x.has) > cap(x.rank) {
-			grown := make([]uint32, len(x.rank), cap(x.has))
-			copy(grown, x.rank)
-			x.rank = grown
-		}
-		x.rank = x.rank[:len(x.has)]
+		x.rank = extendTo(x.rank, len(x.has), cap(x.has))
 	}
 	for w := max(from, 1); w < len(x.has); w++ {
 		x.rank[w] = x.rank[w-1] + uint32(bits.OnesCount64(x.has[w-1]))
