@@ -260,13 +260,23 @@ type snippeter struct {
 	from, maxToks int
 	curs          []cursor // one per (key, term) of keyIDs
 	cursKey       []int
-	matches       []posKey
+	matches       []uint64 // position<<32 | key, to sort as plain integers
 	pos           []uint32
+	// Reused from hit to hit: a search makes a snippet per hit, and in the
+	// heap of a loaded library a fresh allocation is cold memory. Reusing
+	// them made snippets 8-15% faster at 100,000 articles.
+	toks, kept, mapped []tokMatch
+	text               []byte
+	spans              []Span
+	seenKey            []bool
+	seenAt             []int
 }
 
-type posKey struct {
-	pos uint32
-	key int
+// seen returns sn.seenKey cleared, one flag per key.
+func (sn *snippeter) seen() []bool {
+	sn.seenKey = slices.Grow(sn.seenKey[:0], sn.m.nkeys)[:sn.m.nkeys]
+	clear(sn.seenKey)
+	return sn.seenKey
 }
 
 func (ix *Index) newSnippeter(q Query, runes int) *snippeter {
@@ -281,8 +291,8 @@ func (ix *Index) newSnippeter(q Query, runes int) *snippeter {
 func (sn *snippeter) snippet(title, body string) (string, []Span) {
 	m := sn.m
 	if m.nkeys == 0 {
-		text, _ := renderPlain(body, 0, sn.runes, nil)
-		return text, nil
+		sn.text, _ = renderPlain(sn.text, nil, body, 0, sn.runes, nil)
+		return string(sn.text), nil
 	}
 	var toks []tokMatch
 	if sn.bodyHasMatch() {
@@ -296,7 +306,7 @@ func (sn *snippeter) snippet(title, body string) (string, []Span) {
 	// Best window: most distinct keys, then most matches, earliest first.
 	width := sn.runes // bytes ~ runes for the text we index; refined while rendering
 	best, bestD, bestN := 0, -1, -1
-	seen := make([]bool, m.nkeys)
+	seen := sn.seen()
 	for i := range toks {
 		clear(seen)
 		d, n := 0, 0
@@ -326,15 +336,18 @@ func (sn *snippeter) snippet(title, body string) (string, []Span) {
 			start = toks[best].start
 		}
 	}
-	var ms []tokMatch
+	ms := sn.kept[:0]
 	for _, t := range toks {
 		if t.start >= start {
 			ms = append(ms, t)
 		}
 	}
-	text, mapped := renderPlain(body, start, sn.runes, ms)
+	sn.kept = ms
+	var mapped []Span
+	sn.text, mapped = renderPlain(sn.text, sn.spans, body, start, sn.runes, ms)
+	sn.spans = mapped
 	// Spans for words, then phrases, in output coordinates.
-	out := make([]tokMatch, 0, len(mapped))
+	out := sn.mapped[:0]
 	for i, t := range ms {
 		if mapped[i].Start >= 0 {
 			out = append(out, tokMatch{mapped[i].Start, mapped[i].End, t.key})
@@ -342,7 +355,8 @@ func (sn *snippeter) snippet(title, body string) (string, []Span) {
 			break
 		}
 	}
-	return text, m.spans(out)
+	sn.mapped = out
+	return string(sn.text), m.spans(out)
 }
 
 // bodyMatches tokenizes the body (skipping link targets) and returns its
@@ -351,9 +365,10 @@ func (sn *snippeter) snippet(title, body string) (string, []Span) {
 // after maxToks tokens (when > 0). It starts at byte from, a token start.
 func (sn *snippeter) bodyMatches(body string, from, maxToks int) []tokMatch {
 	m := sn.m
-	var toks []tokMatch
+	toks := sn.toks[:0]
 	ntok := 0
-	seen := make([]int, m.nkeys) // last byte offset each key was seen at
+	sn.seenAt = slices.Grow(sn.seenAt[:0], m.nkeys)[:m.nkeys]
+	seen := sn.seenAt // last byte offset each key was seen at
 	for i := range seen {
 		seen[i] = -1 << 30
 	}
@@ -431,6 +446,7 @@ func (sn *snippeter) bodyMatches(body string, from, maxToks int) []tokMatch {
 	for len(toks) > 0 && toks[len(toks)-1].key < 0 {
 		toks = toks[:len(toks)-1]
 	}
+	sn.toks = toks
 	return toks
 }
 
@@ -477,7 +493,7 @@ func (sn *snippeter) locate(ix *Index, d DocNum) {
 		m.present[k] = true
 		sn.pos = c.positions(sn.pos)
 		for _, p := range sn.pos[:min(len(sn.pos), 128)] {
-			sn.matches = append(sn.matches, posKey{p, k})
+			sn.matches = append(sn.matches, uint64(p)<<32|uint64(k))
 		}
 	}
 	sn.from, sn.maxToks = 0, 0
@@ -486,17 +502,18 @@ func (sn *snippeter) locate(ix *Index, d DocNum) {
 	if len(ms) == 0 || hi == lo {
 		return
 	}
-	slices.SortFunc(ms, func(a, b posKey) int { return int(a.pos) - int(b.pos) })
+	slices.Sort(ms) // by position, then key
+
 	width := uint32(max(4, sn.runes*3/4/6)) // tokens of ~6 bytes with their space
-	seen := make([]bool, m.nkeys)
+	seen := sn.seen()
 	best, bestD, bestN := 0, -1, -1
 	for i := range ms {
 		clear(seen)
 		dk, n := 0, 0
-		for j := i; j < len(ms) && ms[j].pos-ms[i].pos < width; j++ {
+		for j := i; j < len(ms) && uint32(ms[j]>>32)-uint32(ms[i]>>32) < width; j++ {
 			n++
-			if !seen[ms[j].key] {
-				seen[ms[j].key] = true
+			if k := uint32(ms[j]); !seen[k] {
+				seen[k] = true
 				dk++
 			}
 		}
@@ -504,7 +521,7 @@ func (sn *snippeter) locate(ix *Index, d DocNum) {
 			best, bestD, bestN = i, dk, n
 		}
 	}
-	p0 := ms[best].pos
+	p0 := uint32(ms[best] >> 32)
 	c := min(p0/ckEvery, hi-lo-1)
 	sn.from = int(ix.ck[lo+c])
 	sn.maxToks = int(p0-c*ckEvery) + int(width) + 8
@@ -522,12 +539,13 @@ func tokenizeAt(s string, off int, buf *[]byte, fn func(s, e int, f string) bool
 // runes, cut at a word boundary, with "…" where text was cut, dropping cheap
 // Markdown syntax (headings, emphasis, list markers, link targets, code
 // ticks). It returns, for each match, its span in the output, or -1s when
-// the match fell outside.
-func renderPlain(body string, start, runes int, ms []tokMatch) (string, []Span) {
-	out := make([]byte, 0, runes+runes/2+8)
-	mapped := make([]Span, len(ms))
-	for i := range mapped {
-		mapped[i] = Span{-1, -1}
+// the match fell outside. The text and spans are written over out and
+// mapped, which may be nil.
+func renderPlain(out []byte, mapped []Span, body string, start, runes int, ms []tokMatch) ([]byte, []Span) {
+	out = out[:0]
+	mapped = mapped[:0]
+	for range ms {
+		mapped = append(mapped, Span{-1, -1})
 	}
 	if start > 0 {
 		out = append(out, "…"...)
@@ -657,7 +675,7 @@ func renderPlain(body string, start, runes int, ms []tokMatch) (string, []Span) 
 			mapped[k] = Span{-1, -1}
 		}
 	}
-	return string(out), mapped
+	return out, mapped
 }
 
 // plainByte marks the ASCII bytes renderPlain copies as they are anywhere
