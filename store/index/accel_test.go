@@ -88,6 +88,45 @@ func TestAccelMatchesPlain(t *testing.T) {
 	}
 }
 
+// TestPrefixFastPath holds prefixes that the one-word fast path serves
+// (see prefixTerm) to the general path: prefixes of several lengths and
+// whole words typed last, some of which are indexed forms themselves and
+// must not take the fast path.
+func TestPrefixFastPath(t *testing.T) {
+	ix, _ := accelCorpus(t, 4)
+	seen := map[string]bool{}
+	fast, whole := 0, 0
+	for _, d := range corpus(6000)[:150] {
+		for _, w := range strings.Fields(strings.ToLower(d.Title)) {
+			w = strings.Trim(w, ".,*'\"")
+			for n := 3; n <= len(w); n++ {
+				p := w[:n]
+				if seen[p] {
+					continue
+				}
+				seen[p] = true
+				if _, ok := ix.prefixTerm(p); ok {
+					fast++
+				} else if n == len(w) {
+					whole++
+				}
+				q := ParseQuery(p)
+				for _, limit := range []int{1, 10, 50} {
+					got := ix.Search(q, SearchOptions{Limit: limit})
+					var want Results
+					withoutAccel(ix, func() { want = ix.Search(q, SearchOptions{Limit: limit}) })
+					if !reflect.DeepEqual(got, want) {
+						t.Fatalf("%q limit %d: total %d, want %d; hits %v, want %v", p, limit, got.Total, want.Total, hitDocs(got), hitDocs(want))
+					}
+				}
+			}
+		}
+	}
+	if fast < 100 || whole < 20 {
+		t.Fatalf("%d prefixes take the fast path and %d whole words do not; want more of both", fast, whole)
+	}
+}
+
 // TestCursorSkips walks long postings with random seeks, with and without
 // skip tables, comparing documents, frequencies and positions.
 func TestCursorSkips(t *testing.T) {

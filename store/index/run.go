@@ -74,7 +74,7 @@ func (ix *Index) Search(q Query, opts SearchOptions) Results {
 		tk := &topK{ix: ix, top: top, limit: limit, bar: math.Inf(-1), span: span,
 			keep: ix.keepFunc(preds, negPreds, opts.Filter)}
 		if len(scoring) == 1 && len(scoring[0].atoms) == 1 {
-			if a := scoring[0].atoms[0]; !a.prefix && len(a.words) <= 2 {
+			if a := scoring[0].atoms[0]; len(a.words) <= 2 {
 				if n, ok := ix.searchTerm(e, a, tk); ok {
 					return ix.results(q, opts, top, n)
 				}

@@ -59,6 +59,31 @@ func (ix *Index) pairPhrase(e *eval, words []string) (uint32, float64, bool) {
 	return id, w, ok
 }
 
+// prefixTerm returns the term of a prefix atom when eval.prefix would score
+// that term alone, once, with no exact-form bonus: every expansion and the
+// word's own stem are that term, and the word typed is not an indexed form
+// (which eval.prefix ranks first). A prefix of one word's forms ("negotiat")
+// is then a one-word query on its stem without the exact form's bonus.
+func (ix *Index) prefixTerm(word string) (uint32, bool) {
+	if _, ok := ix.surfs[word]; ok {
+		return 0, false
+	}
+	var id uint32
+	n := 0
+	add := func(t uint32) {
+		if n == 0 || t != id {
+			id, n = t, n+1
+		}
+	}
+	for _, sid := range ix.prefixSurfaces(word) {
+		add(ix.surfInfo[sid].term)
+	}
+	if t, ok := ix.terms[stem(word)]; ok {
+		add(t)
+	}
+	return id, n == 1
+}
+
 // docCursor walks docs-only postings (the exact-form lists) forward.
 type docCursor struct {
 	ix   *Index
@@ -177,6 +202,7 @@ func (t *topK) offer(d DocNum, score float32) {
 // A phrase of two pair words is served too: its pair term's postings are
 // the phrase's documents with its counts, ranked as the general path's
 // phrase does (phraseBM25, the words' summed idf, no exact-form bonus).
+// So is a prefix that scores one term only (see prefixTerm).
 func (ix *Index) searchTerm(e *eval, a atom, t *topK) (int, bool) {
 	if e.acc == nil {
 		return 0, false
@@ -187,10 +213,14 @@ func (ix *Index) searchTerm(e *eval, a atom, t *topK) (int, bool) {
 	id, ok := ix.terms[st]
 	phrase := len(a.words) == 2
 	var pw float64 // a phrase's weight
-	if phrase {
+	switch {
+	case phrase:
 		id, pw, ok = ix.pairPhrase(e, a.words)
-	} else if len(a.words) != 1 {
+	case len(a.words) != 1:
 		return 0, false
+	case a.prefix:
+		id, ok = ix.prefixTerm(word)
+		st = "" // no exact-form bonus: the word typed is no indexed form
 	}
 	if !ok {
 		return 0, false
