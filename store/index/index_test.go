@@ -192,6 +192,31 @@ func TestRanking(t *testing.T) {
 	}
 }
 
+// TestPhraseOfCommonWords ranks a phrase of words found in every title and
+// body: more occurrences in a shorter body rank higher, and the phrase
+// adds to a word's score rather than taking from it. (Its weight was once
+// the idf of title and body frequencies added together, which for such
+// words pass the number of documents: a negative weight.)
+func TestPhraseOfCommonWords(t *testing.T) {
+	now := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	filler := strings.Repeat(" and the day of rest", 12)
+	ix := New()
+	ix.Add(
+		Doc{Title: "The art of war", Body: "Once in the middle of the night.", Published: now},
+		Doc{Title: "The cost of war", Body: "Most of the time, most of the people, most of the day.", Published: now},
+		Doc{Title: "The end of war", Body: "Peace came at the end of the road" + filler, Published: now},
+		Doc{Title: "The rest of war", Body: "Nothing of note in the town" + filler, Published: now},
+	)
+	if got, want := docs(ix.Search(ParseQuery(`"of the"`), SearchOptions{Limit: 10})), []DocNum{1, 0, 2}; !slices.Equal(got, want) {
+		t.Errorf(`"of the": %v, want %v`, got, want)
+	}
+	r := ix.Search(ParseQuery(`peace "of the"`), SearchOptions{Limit: 10})
+	plain := ix.Search(ParseQuery(`peace `), SearchOptions{Limit: 10})
+	if len(r.Hits) != 1 || len(plain.Hits) != 1 || r.Hits[0].Score <= plain.Hits[0].Score {
+		t.Errorf(`peace "of the" scores %v, peace alone %v: the phrase must add to the score`, r.Hits, plain.Hits)
+	}
+}
+
 func TestRemove(t *testing.T) {
 	ix, seed := fixture(t)
 	ix.Remove(seed)

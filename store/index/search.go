@@ -317,6 +317,21 @@ func (e *eval) prefix(word string) {
 	}
 }
 
+// phraseWeights returns a phrase's BM25 weights in the body and the title
+// (before titleBoost): the sums of its words' idf in that field, as a
+// word's own weight is per field. (One weight from title and body counts
+// added together went negative for words in most titles and bodies, so
+// that such a phrase ranked its best matches last and lowered the score of
+// the words beside it.)
+func (e *eval) phraseWeights(ids []uint32) (body, title float64) {
+	for _, id := range ids {
+		tp := &e.ix.postings[id]
+		body += idf(e.n, float64(tp.bodyDF))
+		title += idf(e.n, float64(tp.titleDF))
+	}
+	return body, title
+}
+
 // phrase evaluates a quoted phrase in the title and (unless titleOnly) body.
 func (e *eval) phrase(words []string, titleOnly bool) {
 	ids := make([]uint32, len(words))
@@ -327,11 +342,7 @@ func (e *eval) phrase(words []string, titleOnly bool) {
 		}
 		ids[i] = id
 	}
-	w := 0.0
-	for _, id := range ids {
-		tp := &e.ix.postings[id]
-		w += idf(e.n, float64(tp.bodyDF+tp.titleDF))
-	}
+	wBody, wTitle := e.phraseWeights(ids)
 	// Each word at its offset; two function words are one pair term, whose
 	// postings count the phrase itself (it has no positions, so only a
 	// two-word phrase can use it).
@@ -354,9 +365,9 @@ func (e *eval) phrase(words []string, titleOnly bool) {
 		if titleOnly && !title {
 			continue
 		}
-		lens, avg, boost := e.ix.bodyLens, e.avgBody, 1.0
+		lens, avg, w := e.ix.bodyLens, e.avgBody, wBody
 		if title {
-			lens, avg, boost = e.ix.titleLens, e.avgTitle, titleBoost
+			lens, avg, w = e.ix.titleLens, e.avgTitle, titleBoost*wTitle
 		}
 		curs := make([]cursor, len(parts))
 		direct := make([]*posIndex, len(parts))
@@ -367,7 +378,7 @@ func (e *eval) phrase(words []string, titleOnly bool) {
 			}
 		}
 		phraseMatches(curs, direct, offs, lens, func(d DocNum, freq int) {
-			e.emit(d, phraseBM25(boost*w, float64(freq), avg, lens[d]))
+			e.emit(d, phraseBM25(w, float64(freq), avg, lens[d]))
 		})
 	}
 }

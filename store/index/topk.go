@@ -39,24 +39,22 @@ func phraseBM25(w, tf, avg float64, length uint32) float32 {
 }
 
 // pairPhrase returns the pair term of a phrase of two pair words and the
-// phrase's weight, as eval.phrase finds them.
-func (ix *Index) pairPhrase(e *eval, words []string) (uint32, float64, bool) {
+// phrase's weights (see phraseWeights), as eval.phrase finds them.
+func (ix *Index) pairPhrase(e *eval, words []string) (id uint32, wBody, wTitle float64, ok bool) {
 	_, a := pairIndex[stem(words[0])]
 	_, b := pairIndex[stem(words[1])]
 	if !a || !b {
-		return 0, 0, false
+		return 0, 0, 0, false
 	}
-	w := 0.0
-	for _, word := range words {
-		id, ok := ix.terms[stem(word)]
-		if !ok {
-			return 0, 0, false
+	ids := make([]uint32, len(words))
+	for i, word := range words {
+		if ids[i], ok = ix.terms[stem(word)]; !ok {
+			return 0, 0, 0, false
 		}
-		tp := &ix.postings[id]
-		w += idf(e.n, float64(tp.bodyDF+tp.titleDF))
 	}
-	id, ok := ix.terms[pairKey(words[0], words[1])]
-	return id, w, ok
+	wBody, wTitle = e.phraseWeights(ids)
+	id, ok = ix.terms[pairKey(words[0], words[1])]
+	return id, wBody, wTitle, ok
 }
 
 // prefixTerm returns the term of a prefix atom when eval.prefix would score
@@ -212,10 +210,10 @@ func (ix *Index) searchTerm(e *eval, a atom, t *topK) (int, bool) {
 	st := stem(word)
 	id, ok := ix.terms[st]
 	phrase := len(a.words) == 2
-	var pw float64 // a phrase's weight
+	var pwb, pwt float64 // a phrase's weights
 	switch {
 	case phrase:
-		id, pw, ok = ix.pairPhrase(e, a.words)
+		id, pwb, pwt, ok = ix.pairPhrase(e, a.words)
 	case len(a.words) != 1:
 		return 0, false
 	case a.prefix:
@@ -232,7 +230,7 @@ func (ix *Index) searchTerm(e *eval, a atom, t *topK) (int, bool) {
 	exactStem := word == st && !phrase
 	wb, wt := idf(e.n, float64(tp.bodyDF)), idf(e.n, float64(tp.titleDF))*titleBoost
 	if phrase {
-		wb, wt = pw, titleBoost*pw
+		wb, wt = pwb, titleBoost*pwt
 	}
 	if wb <= 0 || wt <= 0 {
 		return 0, false // a negative weight turns the bounds around
