@@ -1,7 +1,6 @@
 package index
 
 import (
-	"encoding/binary"
 	"math/bits"
 )
 
@@ -144,24 +143,6 @@ func (c *cursor) at(x *posIndex, d DocNum) bool {
 		end = int(ps.block[(r+1)/64]) + int(ps.rel[r+1])
 	}
 	c.pos = c.ix.posOf(s)
-	c.pi, c.skip, c.doc = start, 0, d
-	c.tf = countVarints(c.pos[start:end])
+	c.pi, c.skip, c.doc, c.end = start, 0, d, end
 	return true
-}
-
-// countVarints returns the number of varints in p: the bytes that end one,
-// without the high bit, counted eight at a time.
-func countVarints(p []byte) uint32 {
-	n := 0
-	for len(p) >= 8 {
-		v := binary.LittleEndian.Uint64(p)
-		n += bits.OnesCount64(^v & 0x8080808080808080)
-		p = p[8:]
-	}
-	for _, b := range p {
-		if b < 0x80 {
-			n++
-		}
-	}
-	return uint32(n)
 }

@@ -404,6 +404,10 @@ type cursor struct {
 	// form itself (for the exact-form bonus).
 	stemForm bool
 	done     bool
+	// end, after at, is the end of the current document's positions in
+	// pos, which bounds their decoding instead of tf (at leaves tf
+	// uncounted); 0 otherwise.
+	end int
 }
 
 // n returns the number of documents of the cursor's postings.
@@ -717,9 +721,9 @@ func matchBits(curs []cursor, order []int, offs []uint32, set, other []uint64) i
 // the varint length, which for a common word is nearly always one byte, and
 // the bound (count does not change during the loop).
 func (c *cursor) positionBits(set []uint64, off uint32, count bool) int {
-	pos, pi := c.pos, c.skipPositions()
+	pos, pi, k := c.posBound()
 	p, n := uint32(0), uint64(0)
-	for k := c.tf; k > 0; k-- {
+	for ; k > 0 && pi < len(pos); k-- {
 		if x := pos[pi]; x < 0x80 {
 			p += uint32(x)
 			pi++
@@ -740,6 +744,17 @@ func (c *cursor) positionBits(set []uint64, off uint32, count bool) int {
 	return int(n)
 }
 
+// posBound returns the current document's positions as far as they are
+// known to go, its first position's offset and how many positions to
+// decode at most: tf from next and seek, the document's end from at.
+func (c *cursor) posBound() ([]byte, int, uint32) {
+	pi := c.skipPositions()
+	if c.end > 0 {
+		return c.pos[:c.end], pi, math.MaxUint32
+	}
+	return c.pos, pi, c.tf
+}
+
 // skipPositions passes the positions of the documents next went over and
 // returns the offset of the current document's first position.
 func (c *cursor) skipPositions() int {
@@ -754,12 +769,12 @@ func (c *cursor) skipPositions() int {
 // position of the current document, decoding its positions only as far as
 // the last start needs; the rest are left for the lazy skip.
 func (c *cursor) keepShifted(starts []uint32, shift uint32) []uint32 {
-	pos, pi, n := c.pos, c.skipPositions(), c.tf
+	pos, pi, n := c.posBound()
 	out := starts[:0]
 	j := 0
 	want := starts[0] + shift
 	p, k := uint32(0), uint32(0)
-	for k < n {
+	for k < n && pi < len(pos) {
 		if x := pos[pi]; x < 0x80 {
 			p += uint32(x)
 			pi++
