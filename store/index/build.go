@@ -149,6 +149,10 @@ func chainLen(c *chain, cur, end uint32) uint32 {
 	return c.full + cur - (end - blockPayload(c.lvl))
 }
 
+// poolPerText8 is the eighths of a batch's text bytes its pool is sized
+// to: 4,096 synthetic articles, 17.6 MB of text, need 10.7 MB of chains.
+const poolPerText8 = 5
+
 // alloc appends a block of level k to pool and returns its offset.
 func (t *tokenizer) alloc(k uint32) uint32 {
 	off := len(t.pool)
@@ -467,6 +471,17 @@ func (t *tokenizer) batch(docs []Doc) *Batch {
 	}
 	t.batchTerms = t.batchTerms[:0]
 	t.batchSurfs = t.batchSurfs[:0]
+	// The pool is empty between batches. Sized up front from the batch's
+	// text, it is not grown a quarter at a time, which left five times
+	// its final size in garbage (about 100 MB at 100,000 articles) while
+	// the load's heap grows toward its peak.
+	text := 0
+	for i := range docs {
+		text += len(docs[i].Title) + len(docs[i].Body)
+	}
+	if want := text / 8 * poolPerText8; cap(t.pool) < want {
+		t.pool = make([]byte, 0, want)
+	}
 	spare, _ := batchSpares.Get().(*batchSpare)
 	if spare == nil {
 		spare = &batchSpare{}
