@@ -229,15 +229,42 @@ func (ix *Index) results(q Query, opts SearchOptions, top *hitHeap, total int) R
 		order[i] = i
 	}
 	slices.SortFunc(order, func(a, b int) int { return int(hits[a].doc) - int(hits[b].doc) })
-	for _, i := range order {
+	// Where each snippet starts comes from the postings (locate); the
+	// bodies are then read once for all hits before any is rendered: the
+	// text of a library is far larger than the caches, and these reads,
+	// independent of each other, wait for memory together rather than one
+	// after another inside each snippet.
+	type located struct{ from, maxToks int }
+	locs := make([]located, len(order))
+	nk := sn.m.nkeys
+	present := make([]bool, len(order)*nk) // by hit, the matcher's present
+	for k, i := range order {
+		sn.locate(ix, hits[i].doc)
+		locs[k] = located{sn.from, sn.maxToks}
+		copy(present[k*nk:], sn.m.present)
+	}
+	var sink byte
+	for k, i := range order {
+		body := ix.docs[hits[i].doc].body
+		for o := locs[k].from; o < min(len(body), locs[k].from+touchBytes); o += 64 {
+			sink += body[o]
+		}
+	}
+	sn.sink = sink
+	for k, i := range order {
 		h := hits[i]
 		doc := &ix.docs[h.doc]
-		sn.locate(ix, h.doc)
+		sn.from, sn.maxToks = locs[k].from, locs[k].maxToks
+		copy(sn.m.present, present[k*nk:(k+1)*nk])
 		text, spans := sn.snippet(doc.title, doc.body)
 		res.Hits[i] = Hit{Doc: h.doc, Score: h.score, Snippet: text, Spans: spans}
 	}
 	return res
 }
+
+// touchBytes is how much of each hit's body, from where its snippet starts
+// to read, results loads ahead of rendering.
+const touchBytes = 384
 
 // keepFunc returns the test a document must pass besides the words: the
 // metadata and date groups, the negated ones, the caller's filter; nil when

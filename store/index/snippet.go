@@ -270,6 +270,7 @@ type snippeter struct {
 	spans              []Span
 	seenKey            []bool
 	seenAt             []int
+	sink               byte // keeps results' early reads of the bodies
 }
 
 // seen returns sn.seenKey cleared, one flag per key.
