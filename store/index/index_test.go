@@ -217,6 +217,25 @@ func TestPhraseOfCommonWords(t *testing.T) {
 	}
 }
 
+// TestExactFormOfCommonWord: the exact form of a word found in most titles
+// and bodies still ranks its documents first. (Its bonus was once the idf
+// of title and body counts added together, which for such a word pass the
+// number of documents: a penalty.)
+func TestExactFormOfCommonWord(t *testing.T) {
+	now := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	ix := New()
+	ix.Add(
+		Doc{Title: "Peoples of the north", Body: "The peoples voted in the north.", Published: now},
+		Doc{Title: "Peoples of the south", Body: "The people voted in the south.", Published: now},
+		Doc{Title: "Peoples of the east", Body: "The peoples voted in the east.", Published: now},
+	)
+	for _, q := range []string{"people ", "people voted "} {
+		if got := docs(ix.Search(ParseQuery(q), SearchOptions{Limit: 10})); len(got) != 3 || got[0] != 1 {
+			t.Errorf("%q: %v, want document 1 (the exact form) first", q, got)
+		}
+	}
+}
+
 func TestRemove(t *testing.T) {
 	ix, seed := fixture(t)
 	ix.Remove(seed)

@@ -241,11 +241,21 @@ func (e *eval) scoreField(segs []segment, df float64, lens []uint32, avg float64
 	}
 }
 
+// exactWeight is the bonus of a word's exact form, when the form is not
+// its stem: exactBoost of the stem's idf over whole documents. Its title
+// and body counts added together stand for the documents with it; they can
+// pass the number of documents, and clamped there the bonus stays positive
+// (it was a penalty for words in most articles, which ranked the form typed
+// below its inflections).
+func exactWeight(n float64, tp *termPostings) float32 {
+	return float32(idf(n, min(float64(tp.bodyDF+tp.titleDF), n)) * exactBoost)
+}
+
 // exactBonus adds the exact-form bonus from a surface's own postings.
 func (e *eval) exactBonus(sid uint32) {
 	s := &e.ix.surfInfo[sid]
 	tp := &e.ix.postings[s.term]
-	w := float32(idf(e.n, float64(tp.bodyDF+tp.titleDF)) * exactBoost)
+	w := exactWeight(e.n, tp)
 	for si := range s.exact {
 		seg := &s.exact[si]
 		if e.skip(seg) {

@@ -245,9 +245,7 @@ func (ix *Index) searchTerm(e *eval, a atom, t *topK) (int, bool) {
 	if !exactStem && !phrase {
 		if sid, ok := ix.surfs[word]; ok {
 			xsegs = ix.surfInfo[sid].exact
-			// Negative for a word in most documents: title and body
-			// counts together can pass the number of documents.
-			x = float32(idf(e.n, float64(tp.bodyDF+tp.titleDF)) * exactBoost)
+			x = exactWeight(e.n, tp)
 		}
 	}
 	n0 := k1 * (1 - b)
@@ -554,7 +552,7 @@ func (ix *Index) searchAnd(e *eval, groups []group, t *topK) (int, bool) {
 			at.exactB, at.exactT = float32(at.wb*exactBoost), float32(at.wt*exactBoost)
 		} else if sid, ok := ix.surfs[word]; ok {
 			at.xsegs = ix.surfInfo[sid].exact
-			at.x = float32(idf(e.n, float64(tp.bodyDF+tp.titleDF)) * exactBoost)
+			at.x = exactWeight(e.n, tp)
 		}
 		if !at.titleOnly {
 			at.bits = e.acc.docBits(id, tp)
