@@ -215,6 +215,54 @@ func (m *matcher) spans(toks []tokMatch) []Span {
 	return mergeSpans(out)
 }
 
+// phraseAt reports whether a phrase of the query starts at toks[i]. As in
+// spans, consecutive entries are consecutive tokens from a match on: the
+// token after each match is kept.
+func (m *matcher) phraseAt(toks []tokMatch, i int) bool {
+	for _, ph := range m.phrases {
+		if i+len(ph) > len(toks) {
+			continue
+		}
+		ok := true
+		for j, k := range ph {
+			ok = ok && toks[i+j].key == k
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+// phraseEnds reports whether a phrase of the query ends at the last of
+// toks.
+func (m *matcher) phraseEnds(toks []tokMatch) bool {
+	for _, ph := range m.phrases {
+		if i := len(toks) - len(ph); i >= 0 && m.phraseAt(toks[i:], 0) {
+			return true
+		}
+	}
+	return false
+}
+
+// phraseAtPos reports whether a phrase of the query starts at position p,
+// from ms: position<<32 | key entries, sorted.
+func (m *matcher) phraseAtPos(ms []uint64, p uint32) bool {
+	for _, ph := range m.phrases {
+		ok := true
+		for j, k := range ph {
+			if _, found := slices.BinarySearch(ms, uint64(p+uint32(j))<<32|uint64(k)); !found {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
 func mergeSpans(s []Span) []Span {
 	if len(s) < 2 {
 		return s
@@ -268,7 +316,7 @@ type snippeter struct {
 	toks, kept, mapped []tokMatch
 	text               []byte
 	spans              []Span
-	seenKey            []bool
+	seenKey, starts    []bool
 	seenAt             []int
 	sink               byte // keeps results' early reads of the bodies
 }
@@ -304,13 +352,17 @@ func (sn *snippeter) snippet(title, body string) (string, []Span) {
 		tokenize(title, &sn.buf, func(s, e int, f string) bool { tt = append(tt, tokMatch{s, e, m.key(f)}); return true })
 		return title, m.spans(tt)
 	}
-	// Best window: most distinct keys, then most matches, earliest first.
+	// Best window: most phrases, then one that starts with a phrase, then
+	// most distinct keys, then most matches, earliest first. (A phrase of
+	// common words has both words in nearly every window; only the phrase
+	// itself says which to show.)
 	width := sn.runes // bytes ~ runes for the text we index; refined while rendering
-	best, bestD, bestN := 0, -1, -1
+	best, bestP, bestD, bestN, bestLead := 0, -1, -1, -1, false
 	seen := sn.seen()
 	for i := range toks {
+		lead := len(m.phrases) > 0 && m.phraseAt(toks, i)
 		clear(seen)
-		d, n := 0, 0
+		ph, d, n := 0, 0, 0
 		for j := i; j < len(toks) && toks[j].end-toks[i].start <= width*3/4; j++ {
 			if k := toks[j].key; k >= 0 {
 				n++
@@ -318,10 +370,13 @@ func (sn *snippeter) snippet(title, body string) (string, []Span) {
 					seen[k] = true
 					d++
 				}
+				if len(m.phrases) > 0 && m.phraseAt(toks, j) {
+					ph++
+				}
 			}
 		}
-		if d > bestD || d == bestD && n > bestN {
-			best, bestD, bestN = i, d, n
+		if ph > bestP || ph == bestP && (lead && !bestLead || lead == bestLead && (d > bestD || d == bestD && n > bestN)) {
+			best, bestP, bestD, bestN, bestLead = i, ph, d, n, lead
 		}
 	}
 	// Start a little before the match, at a word start.
@@ -374,7 +429,7 @@ func (sn *snippeter) bodyMatches(body string, from, maxToks int) []tokMatch {
 		seen[i] = -1 << 30
 	}
 	prevMatched := false
-	done, last := false, false
+	done, phraseSeen := false, false
 	emit := func(s, e int, f string) bool {
 		if done {
 			return false
@@ -388,12 +443,7 @@ func (sn *snippeter) bodyMatches(body string, from, maxToks int) []tokMatch {
 			k = m.key(f)
 		}
 		if k < 0 && !prevMatched {
-			return !last
-		}
-		if last {
-			toks = append(toks, tokMatch{s, e, k})
-			done = true
-			return false
+			return true
 		}
 		prevMatched = k >= 0
 		toks = append(toks, tokMatch{s, e, k})
@@ -403,11 +453,12 @@ func (sn *snippeter) bodyMatches(body string, from, maxToks int) []tokMatch {
 			for key, at := range seen {
 				all = all && (s-at < sn.runes/2 || m.present != nil && !m.present[key])
 			}
-			if all || len(toks) >= maxSnippetMatches {
-				// Phrases get one more token, to see one ending here.
-				done = len(toks) >= maxSnippetMatches || len(m.phrases) == 0
-				last = !done
+			// A query with phrases reads on until one ends here: its
+			// words alone are in most windows when they are common.
+			if len(m.phrases) > 0 && !phraseSeen {
+				phraseSeen = m.phraseEnds(toks)
 			}
+			done = len(toks) >= maxSnippetMatches || all && (phraseSeen || len(m.phrases) == 0)
 		}
 		return !done
 	}
@@ -507,19 +558,31 @@ func (sn *snippeter) locate(ix *Index, d DocNum) {
 
 	width := uint32(max(4, sn.runes*3/4/6)) // tokens of ~6 bytes with their space
 	seen := sn.seen()
-	best, bestD, bestN := 0, -1, -1
+	// starts[j]: a phrase starts at entry j's position.
+	starts := sn.starts[:0]
+	if len(m.phrases) > 0 {
+		for _, e := range ms {
+			starts = append(starts, m.phraseAtPos(ms, uint32(e>>32)))
+		}
+	}
+	sn.starts = starts
+	best, bestP, bestD, bestN, bestLead := 0, -1, -1, -1, false
 	for i := range ms {
+		lead := len(starts) > 0 && starts[i]
 		clear(seen)
-		dk, n := 0, 0
+		ph, dk, n := 0, 0, 0
 		for j := i; j < len(ms) && uint32(ms[j]>>32)-uint32(ms[i]>>32) < width; j++ {
 			n++
 			if k := uint32(ms[j]); !seen[k] {
 				seen[k] = true
 				dk++
 			}
+			if len(starts) > 0 && starts[j] {
+				ph++
+			}
 		}
-		if dk > bestD || dk == bestD && n > bestN {
-			best, bestD, bestN = i, dk, n
+		if ph > bestP || ph == bestP && (lead && !bestLead || lead == bestLead && (dk > bestD || dk == bestD && n > bestN)) {
+			best, bestP, bestD, bestN, bestLead = i, ph, dk, n, lead
 		}
 	}
 	p0 := uint32(ms[best] >> 32)

@@ -27,3 +27,32 @@ func TestSnippetDropsTableSyntax(t *testing.T) {
 		t.Errorf("spans %v in %q", sp, snip)
 	}
 }
+
+// TestSnippetShowsThePhrase: for a phrase of common words, the snippet is
+// cut around the phrase itself, not the first window where its words
+// occur apart, and the phrase is the span highlighted.
+func TestSnippetShowsThePhrase(t *testing.T) {
+	filler := strings.Repeat("Words of every kind and the rest come first here. ", 30)
+	body := filler + "At last the edge of the map appears, far into the text. " + filler
+	ix := New()
+	ix.Add(Doc{Title: "Maps", Body: body}, Doc{Title: "Other", Body: "The end of the road."})
+	for _, q := range []string{`"of the"`, `"of the" map`, `maps "of the"`} {
+		res := ix.Search(ParseQuery(q), SearchOptions{Limit: 5, SnippetRunes: 60})
+		var hit *Hit
+		for i := range res.Hits {
+			if res.Hits[i].Doc == 0 {
+				hit = &res.Hits[i]
+			}
+		}
+		if hit == nil {
+			t.Fatalf("%s: document 0 not found: %v", q, res.Hits)
+		}
+		found := false
+		for _, sp := range hit.Spans {
+			found = found || hit.Snippet[sp.Start:sp.End] == "of the"
+		}
+		if !strings.Contains(hit.Snippet, "edge of the map") || !found {
+			t.Errorf("%s: snippet %q, spans %v: want the phrase, highlighted", q, hit.Snippet, hit.Spans)
+		}
+	}
+}
