@@ -199,28 +199,21 @@ func (m *matcher) spans(toks []tokMatch) []Span {
 		if m.singles[t.key] {
 			out = append(out, Span{t.start, t.end})
 		}
-		for _, ph := range m.phrases {
-			if i+len(ph) > len(toks) {
-				continue
-			}
-			ok := true
-			for j, k := range ph {
-				ok = ok && toks[i+j].key == k
-			}
-			if ok {
-				out = append(out, Span{t.start, toks[i+len(ph)-1].end})
-			}
+		if n := m.phraseAt(toks, i); n > 0 {
+			out = append(out, Span{t.start, toks[i+n-1].end})
 		}
 	}
 	return mergeSpans(out)
 }
 
-// phraseAt reports whether a phrase of the query starts at toks[i]. As in
-// spans, consecutive entries are consecutive tokens from a match on: the
-// token after each match is kept.
-func (m *matcher) phraseAt(toks []tokMatch, i int) bool {
+// phraseAt returns the length in tokens of the longest phrase of the query
+// that starts at toks[i], 0 when none does. Consecutive entries are
+// consecutive tokens from a match on: the token after each match is kept
+// (bodyMatches), or every token is (spans' callers).
+func (m *matcher) phraseAt(toks []tokMatch, i int) int {
+	n := 0
 	for _, ph := range m.phrases {
-		if i+len(ph) > len(toks) {
+		if len(ph) <= n || i+len(ph) > len(toks) {
 			continue
 		}
 		ok := true
@@ -228,17 +221,17 @@ func (m *matcher) phraseAt(toks []tokMatch, i int) bool {
 			ok = ok && toks[i+j].key == k
 		}
 		if ok {
-			return true
+			n = len(ph)
 		}
 	}
-	return false
+	return n
 }
 
 // phraseEnds reports whether a phrase of the query ends at the last of
 // toks.
 func (m *matcher) phraseEnds(toks []tokMatch) bool {
 	for _, ph := range m.phrases {
-		if i := len(toks) - len(ph); i >= 0 && m.phraseAt(toks[i:], 0) {
+		if i := len(toks) - len(ph); i >= 0 && m.phraseAt(toks[i:], 0) == len(ph) {
 			return true
 		}
 	}
@@ -360,7 +353,7 @@ func (sn *snippeter) snippet(title, body string) (string, []Span) {
 	best, bestP, bestD, bestN, bestLead := 0, -1, -1, -1, false
 	seen := sn.seen()
 	for i := range toks {
-		lead := len(m.phrases) > 0 && m.phraseAt(toks, i)
+		lead := len(m.phrases) > 0 && m.phraseAt(toks, i) > 0
 		clear(seen)
 		ph, d, n := 0, 0, 0
 		for j := i; j < len(toks) && toks[j].end-toks[i].start <= width*3/4; j++ {
@@ -370,7 +363,7 @@ func (sn *snippeter) snippet(title, body string) (string, []Span) {
 					seen[k] = true
 					d++
 				}
-				if len(m.phrases) > 0 && m.phraseAt(toks, j) {
+				if len(m.phrases) > 0 && m.phraseAt(toks, j) > 0 {
 					ph++
 				}
 			}
