@@ -199,7 +199,7 @@ func (t *topK) offer(d DocNum, score float32) {
 //
 // A phrase of two pair words is served too: its pair term's postings are
 // the phrase's documents with its counts, ranked as the general path's
-// phrase does (phraseBM25, the words' summed idf, no exact-form bonus).
+// phrase does (phraseBM25, phraseWeights, no exact-form bonus).
 // So is a prefix that scores one term only (see prefixTerm).
 func (ix *Index) searchTerm(e *eval, a atom, t *topK) (int, bool) {
 	if e.acc == nil {
