@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 )
@@ -240,5 +241,21 @@ func TestSearchStats(t *testing.T) {
 	}
 	if !strings.Contains(out, seedTitle) || strings.Contains(out, "indexed") {
 		t.Errorf("stdout should hold the hit and no statistics: %q", out)
+	}
+}
+
+// TestLoadRestoresGCPercent: the lower GOGC of a load (loadGCPercent) ends
+// with it, whichever command loaded.
+func TestLoadRestoresGCPercent(t *testing.T) {
+	isolate(t)
+	t.Setenv("GOGC", "")
+	defer debug.SetGCPercent(debug.SetGCPercent(123))
+	for _, args := range [][]string{{"list"}, {"check"}, {"search", "peace"}} {
+		if _, errOut, code := tidings(t, args...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errOut)
+		}
+		if got := debug.SetGCPercent(123); got != 123 {
+			t.Errorf("%v: GOGC %d after the load, want 123", args, got)
+		}
 	}
 }

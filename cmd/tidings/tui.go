@@ -65,7 +65,7 @@ func (a *app) runTUI(cmd *cobra.Command, _ []string) error {
 	}
 	load := func(context.Context) (*store.Store, *store.Report, error) {
 		// The command's context, not the UI's: SIGTERM stops the walk.
-		st, rep, err := store.Load(ctx, roots, opts)
+		st, rep, err := loadLibrary(ctx, roots, opts)
 		mu.Lock()
 		report = rep
 		mu.Unlock()
