@@ -58,15 +58,17 @@ func (ix *Index) pairPhrase(e *eval, words []string) (id uint32, wBody, wTitle f
 }
 
 // prefixTerm returns the term of a prefix atom when eval.prefix would score
-// that term alone, once, with no exact-form bonus: every expansion and the
-// word's own stem are that term, and the word typed is not an indexed form
-// (which eval.prefix ranks first). A prefix of one word's forms ("negotiat")
-// is then a one-word query on its stem without the exact form's bonus.
-func (ix *Index) prefixTerm(word string) (uint32, bool) {
-	if _, ok := ix.surfs[word]; ok {
-		return 0, false
+// that term alone, once: every expansion and the word's own stem are that
+// term. A prefix of one word's forms ("negotiat") is then a one-word query
+// on its stem without the exact form's bonus; a whole form typed that is
+// not its stem ("voted") is the one-word query on that form (whole is
+// true). A whole form that is its stem is scored twice by eval.prefix (it
+// ranks it first), which the one-word path does not do.
+func (ix *Index) prefixTerm(word string) (id uint32, whole, ok bool) {
+	sid, whole := ix.surfs[word]
+	if whole && ix.surfInfo[sid].isStem {
+		return 0, false, false
 	}
-	var id uint32
 	n := 0
 	add := func(t uint32) {
 		if n == 0 || t != id {
@@ -79,7 +81,7 @@ func (ix *Index) prefixTerm(word string) (uint32, bool) {
 	if t, ok := ix.terms[stem(word)]; ok {
 		add(t)
 	}
-	return id, n == 1
+	return id, whole, n == 1
 }
 
 // docCursor walks docs-only postings (the exact-form lists) forward.
@@ -217,8 +219,10 @@ func (ix *Index) searchTerm(e *eval, a atom, t *topK) (int, bool) {
 	case len(a.words) != 1:
 		return 0, false
 	case a.prefix:
-		id, ok = ix.prefixTerm(word)
-		st = "" // no exact-form bonus: the word typed is no indexed form
+		var whole bool
+		if id, whole, ok = ix.prefixTerm(word); !whole {
+			st = "" // no exact-form bonus: the word typed is no indexed form
+		}
 	}
 	if !ok {
 		return 0, false
