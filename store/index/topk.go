@@ -57,17 +57,27 @@ func (ix *Index) pairPhrase(e *eval, words []string) (id uint32, wBody, wTitle f
 	return id, wBody, wTitle, ok
 }
 
+// prefixWhole says what a prefix atom's word is besides a prefix.
+type prefixWhole uint8
+
+const (
+	notWhole  prefixWhole = iota // no indexed form
+	wholeForm                    // an indexed form that is not its stem ("voted")
+	wholeStem                    // an indexed form that is its stem ("vote")
+)
+
 // prefixTerm returns the term of a prefix atom when eval.prefix would score
-// that term alone, once: every expansion and the word's own stem are that
-// term. A prefix of one word's forms ("negotiat") is then a one-word query
-// on its stem without the exact form's bonus; a whole form typed that is
-// not its stem ("voted") is the one-word query on that form (whole is
-// true). A whole form that is its stem is scored twice by eval.prefix (it
-// ranks it first), which the one-word path does not do.
-func (ix *Index) prefixTerm(word string) (id uint32, whole, ok bool) {
-	sid, whole := ix.surfs[word]
-	if whole && ix.surfInfo[sid].isStem {
-		return 0, false, false
+// that term alone: every expansion and the word's own stem are that term.
+// A prefix of one word's forms ("negotiat") is then a one-word query on its
+// stem without the exact form's bonus; a whole form that is not its stem
+// is the one-word query on that form; a whole stem is scored twice (without
+// and then with the exact form's bonus, which ranks it first).
+func (ix *Index) prefixTerm(word string) (id uint32, whole prefixWhole, ok bool) {
+	if sid, ok := ix.surfs[word]; ok {
+		whole = wholeForm
+		if ix.surfInfo[sid].isStem {
+			whole = wholeStem
+		}
 	}
 	n := 0
 	add := func(t uint32) {
@@ -213,15 +223,23 @@ func (ix *Index) searchTerm(e *eval, a atom, t *topK) (int, bool) {
 	id, ok := ix.terms[st]
 	phrase := len(a.words) == 2
 	var pwb, pwt float64 // a phrase's weights
+	// twice: the term is scored as eval.prefix scores a whole stem typed
+	// last, without and then with the exact-form bonus, the values added
+	// in the general path's order (body, title, body, title).
+	twice := false
 	switch {
 	case phrase:
 		id, pwb, pwt, ok = ix.pairPhrase(e, a.words)
 	case len(a.words) != 1:
 		return 0, false
 	case a.prefix:
-		var whole bool
-		if id, whole, ok = ix.prefixTerm(word); !whole {
+		var whole prefixWhole
+		id, whole, ok = ix.prefixTerm(word)
+		switch whole {
+		case notWhole:
 			st = "" // no exact-form bonus: the word typed is no indexed form
+		case wholeStem:
+			twice = true
 		}
 	}
 	if !ok {
@@ -267,6 +285,9 @@ func (ix *Index) searchTerm(e *eval, a atom, t *topK) (int, bool) {
 	}
 	const margin = 1 + 1e-5
 	bodyBound := wb*(k1+1) + float64(exactB) + max(float64(x), 0)
+	if twice {
+		bodyBound += wb * (k1 + 1)
+	}
 
 	// Title postings, with their body scores.
 	body := ix.termCursor(e.acc, id, false)
@@ -286,16 +307,25 @@ func (ix *Index) searchTerm(e *eval, a atom, t *topK) (int, bool) {
 			} else {
 				tv = bm25(wt, float64(payload>>1), n0, n1t, ix.titleLens[d])
 			}
+			tv0 := tv // without the bonus, for twice
 			if payload&1 != 0 {
 				tv += exactT
 			}
 			if docs != nil {
 				both[d>>6] |= 1 << (d & 63)
-				if (float64(tv)+bodyBound)*margin+1e-9 < t.bar || (deleted[d>>6]|excl[d>>6])&(1<<(d&63)) != 0 {
+				own := float64(tv)
+				if twice {
+					own += float64(tv0)
+				}
+				if (own+bodyBound)*margin+1e-9 < t.bar || (deleted[d>>6]|excl[d>>6])&(1<<(d&63)) != 0 {
 					continue
 				}
 			}
 			score := tv
+			if twice {
+				score = tv0
+				score += tv
+			}
 			if !titleOnly && body.seek(d) && body.doc == d {
 				var bv float32
 				if phrase {
@@ -303,11 +333,19 @@ func (ix *Index) searchTerm(e *eval, a atom, t *topK) (int, bool) {
 				} else {
 					bv = bm25(wb, float64(body.tf), n0, n1b, ix.bodyLens[d])
 				}
+				bv0 := bv
 				if body.stemForm {
 					bv += exactB
 				}
-				score = bv
-				score += tv
+				if twice {
+					score = bv0
+					score += tv0
+					score += bv
+					score += tv
+				} else {
+					score = bv
+					score += tv
+				}
 				both[d>>6] |= 1 << (d & 63)
 			}
 			if xc.has(d) {
@@ -359,8 +397,13 @@ func (ix *Index) searchTerm(e *eval, a atom, t *topK) (int, bool) {
 			} else {
 				score = bm25(wb, float64(payload>>1), n0, n1b, ix.bodyLens[d])
 			}
+			v0 := score // without the bonus, for twice
 			if payload&1 != 0 {
 				score += exactB
+			}
+			if twice {
+				score, v0 = v0, score
+				score += v0
 			}
 			if xc.has(d) {
 				score += x
@@ -389,7 +432,11 @@ func (ix *Index) searchTerm(e *eval, a atom, t *topK) (int, bool) {
 			}
 			if en.maxTF < math.MaxUint16 && t.bar > math.Inf(-1) {
 				tf := float64(en.maxTF)
-				ub := (wb*tf*(k1+1)/(tf+n0+n1b*float64(en.minLen))+float64(exactB)+max(float64(x), 0))*margin + 1e-9
+				w := wb * tf * (k1 + 1) / (tf + n0 + n1b*float64(en.minLen))
+				if twice {
+					w *= 2
+				}
+				ub := (w+float64(exactB)+max(float64(x), 0))*margin + 1e-9
 				if ub < t.bar && docs != nil {
 					continue // counted by the popcount
 				}
