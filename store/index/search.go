@@ -246,7 +246,7 @@ func (e *eval) scoreField(segs []segment, df float64, lens []uint32, avg float64
 // and body counts added together stand for the documents with it; they can
 // pass the number of documents, and clamped there the bonus stays positive
 // (it was a penalty for words in most articles, which ranked the form typed
-// below its inflections).
+// below its inflections). The fast paths' bounds add it as it is.
 func exactWeight(n float64, tp *termPostings) float32 {
 	return float32(idf(n, min(float64(tp.bodyDF+tp.titleDF), n)) * exactBoost)
 }

@@ -284,7 +284,7 @@ func (ix *Index) searchTerm(e *eval, a atom, t *topK) (int, bool) {
 		docs = e.acc.docBits(id, tp)
 	}
 	const margin = 1 + 1e-5
-	bodyBound := wb*(k1+1) + float64(exactB) + max(float64(x), 0)
+	bodyBound := wb*(k1+1) + float64(exactB) + float64(x)
 	if twice {
 		bodyBound += wb * (k1 + 1)
 	}
@@ -436,7 +436,7 @@ func (ix *Index) searchTerm(e *eval, a atom, t *topK) (int, bool) {
 				if twice {
 					w *= 2
 				}
-				ub := (w+float64(exactB)+max(float64(x), 0))*margin + 1e-9
+				ub := (w+float64(exactB)+float64(x))*margin + 1e-9
 				if ub < t.bar && docs != nil {
 					continue // counted by the popcount
 				}
@@ -608,7 +608,7 @@ func (ix *Index) searchAnd(e *eval, groups []group, t *topK) (int, bool) {
 		if !at.titleOnly {
 			at.bits = e.acc.docBits(id, tp)
 		}
-		at.ub = at.wb*(k1+1) + float64(at.exactB) + max(float64(at.x), 0)
+		at.ub = at.wb*(k1+1) + float64(at.exactB) + float64(at.x)
 		terms[i] = at
 		if df(tp, at.titleOnly) < df(terms[lead].tp, terms[lead].titleOnly) {
 			lead = i
@@ -643,7 +643,7 @@ func (ix *Index) searchAnd(e *eval, groups []group, t *topK) (int, bool) {
 		anyTitleOnly = anyTitleOnly || at.titleOnly
 		tub[i] = at.wt*(k1+1) + float64(at.exactT)
 		if at.titleOnly {
-			base += max(float64(at.x), 0)
+			base += float64(at.x)
 		} else {
 			base += at.ub
 		}
@@ -730,7 +730,7 @@ func (ix *Index) searchAnd(e *eval, groups []group, t *topK) (int, bool) {
 			if t.bar > math.Inf(-1) {
 				tf := float64(payload >> 1)
 				own := lt.wb * tf * (k1 + 1) / (tf + n0 + sc.n1b*float64(ix.bodyLens[d]))
-				if (own+float64(lt.exactB)+max(float64(lt.x), 0)+rest)*margin+1e-9 < t.bar {
+				if (own+float64(lt.exactB)+float64(lt.x)+rest)*margin+1e-9 < t.bar {
 					continue
 				}
 			}
@@ -758,7 +758,7 @@ func (ix *Index) searchAnd(e *eval, groups []group, t *topK) (int, bool) {
 			}
 			if en.maxTF < math.MaxUint16 && t.bar > math.Inf(-1) {
 				tf := float64(en.maxTF)
-				ub := (lt.wb*tf*(k1+1)/(tf+n0+sc.n1b*float64(en.minLen))+float64(lt.exactB)+max(float64(lt.x), 0)+rest)*margin + 1e-9
+				ub := (lt.wb*tf*(k1+1)/(tf+n0+sc.n1b*float64(en.minLen))+float64(lt.exactB)+float64(lt.x)+rest)*margin + 1e-9
 				if ub < t.bar {
 					continue
 				}
