@@ -4,9 +4,12 @@ import (
 	"encoding/binary"
 	"math"
 	"math/bits"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // Ranking constants. BM25 with the usual k1 and b; a title match counts
@@ -379,18 +382,118 @@ func (e *eval) phrase(words []string, titleOnly bool) {
 		if title {
 			lens, avg, w = e.ix.titleLens, e.avgTitle, titleBoost*wTitle
 		}
-		curs := make([]cursor, len(parts))
-		direct := make([]*posIndex, len(parts))
-		for i, id := range parts {
-			curs[i] = e.ix.termCursor(e.acc, id, title)
-			if !title && usePosIndex {
-				direct[i] = e.acc.posFor(id, &e.ix.postings[id])
+		cursors := func() ([]cursor, []*posIndex) {
+			curs := make([]cursor, len(parts))
+			direct := make([]*posIndex, len(parts))
+			for i, id := range parts {
+				curs[i] = e.ix.termCursor(e.acc, id, title)
+				if !title && usePosIndex {
+					direct[i] = e.acc.posFor(id, &e.ix.postings[id])
+				}
 			}
+			return curs, direct
 		}
-		phraseMatches(curs, direct, offs, lens, func(d DocNum, freq int) {
+		phraseInParts(cursors, offs, lens, func(d DocNum, freq int) {
 			e.emit(d, phraseBM25(w, float64(freq), avg, lens[d]))
 		})
 	}
+}
+
+// phrasePartDocs is how many of the leading word's documents make a phrase
+// worth matching on more than one core: the slowest phrases pair two words
+// found in nearly every document, and check positions in each (about 90 ns
+// a document at 100,000 articles). Below it the work costs less than waking
+// another core (about 0.1 ms on the 2-core machine of the benchmarks). A
+// variable so that tests can split small indexes.
+var phrasePartDocs = 4096
+
+// maxPhraseWorkers bounds the goroutines of one phrase: a server's other
+// sessions need cores too.
+const maxPhraseWorkers = 4
+
+// phraseChunks is how many ranges each worker's share is cut into. The
+// workers take ranges in turn, so one that starts late, or whose core is
+// busy, leaves more of them to the others instead of finishing last.
+const phraseChunks = 4
+
+// phraseInParts runs phraseMatches over the cursors that cursors makes.
+// When the leading word has enough documents and there is more than one
+// core, its documents are cut into ranges that workers take in turn: the
+// calling goroutine and up to maxPhraseWorkers-1 others, each with its own
+// cursors, which only move forward through the ranges it takes. fn sees
+// every match from the calling goroutine, in document order, as one pass
+// would give them.
+func phraseInParts(cursors func() ([]cursor, []*posIndex), offs []uint32, lens []uint32, fn func(DocNum, int)) {
+	curs, direct := cursors()
+	lead := leadCursor(curs)
+	workers := min(runtime.GOMAXPROCS(0), maxPhraseWorkers, curs[lead].n()/max(phrasePartDocs, 1))
+	if workers <= 1 {
+		phraseMatches(curs, direct, offs, lens, 0, math.MaxUint32, fn)
+		return
+	}
+	bounds := splitDocs(curs[lead].segs, workers*phraseChunks)
+	found := make([][]phraseHit, len(bounds)-1)
+	var taken atomic.Int32
+	work := func(curs []cursor, direct []*posIndex) {
+		for {
+			i := int(taken.Add(1)) - 1
+			if i >= len(found) {
+				return
+			}
+			phraseMatches(curs, direct, offs, lens, bounds[i], bounds[i+1], func(d DocNum, freq int) {
+				found[i] = append(found[i], phraseHit{d, uint32(freq)})
+			})
+		}
+	}
+	var wg sync.WaitGroup
+	for range workers - 1 {
+		wg.Go(func() { work(cursors()) })
+	}
+	work(curs, direct)
+	wg.Wait()
+	for _, hits := range found {
+		for _, h := range hits {
+			fn(h.doc, int(h.freq))
+		}
+	}
+}
+
+// phraseHit is a document where a phrase occurs freq times.
+type phraseHit struct {
+	doc  DocNum
+	freq uint32
+}
+
+// splitDocs cuts the documents of segs into parts ranges with about as
+// many postings each, as bounds: range i is [bounds[i], bounds[i+1]). The
+// first starts at 0 and the last ends at math.MaxUint32, so together they
+// cover every document. Fewer ranges come back when the segments cannot be
+// cut that fine.
+func splitDocs(segs []segment, parts int) []DocNum {
+	var total uint64
+	for i := range segs {
+		total += uint64(segs[i].n)
+	}
+	bounds := []DocNum{0}
+	var before uint64 // postings in the segments before segs[i]
+	for i := range segs {
+		s := &segs[i]
+		for len(bounds) < parts {
+			want := total * uint64(len(bounds)) / uint64(parts)
+			if want >= before+uint64(s.n) {
+				break
+			}
+			// Within a segment documents are assumed spread evenly.
+			frac := float64(want-before) / float64(s.n)
+			d := s.base + DocNum(frac*float64(s.last-s.base))
+			if d <= bounds[len(bounds)-1] {
+				break
+			}
+			bounds = append(bounds, d)
+		}
+		before += uint64(s.n)
+	}
+	return append(bounds, math.MaxUint32)
 }
 
 // cursor walks one term's postings in one field document by document.
@@ -585,21 +688,28 @@ func skipVarints(p []byte, i int, k uint32) int {
 	return i
 }
 
-// phraseMatches calls fn for each document where each cursor's term occurs
-// at its offset from a common start, with the number of such starts. The
-// term with the fewest documents leads; the others seek to its documents.
-// lens are the field's lengths in tokens, by document: they size the
-// bitsets a document's phrase starts are intersected in (see matchBits).
-// A cursor with a posIndex in direct (nil for the others) is moved to each
-// of the lead's documents through it rather than by seeking; it never leads.
-func phraseMatches(curs []cursor, direct []*posIndex, offs []uint32, lens []uint32, fn func(DocNum, int)) {
-	lead := 0
-	best := curs[0].n()
+// leadCursor returns the index of the cursor with the fewest documents: a
+// phrase's candidates are that word's documents.
+func leadCursor(curs []cursor) int {
+	lead, best := 0, curs[0].n()
 	for i := 1; i < len(curs); i++ {
 		if n := curs[i].n(); n < best {
 			lead, best = i, n
 		}
 	}
+	return lead
+}
+
+// phraseMatches calls fn for each document in [lo, hi) where each cursor's
+// term occurs at its offset from a common start, with the number of such
+// starts. The term with the fewest documents leads; the others seek to its
+// documents.
+// lens are the field's lengths in tokens, by document: they size the
+// bitsets a document's phrase starts are intersected in (see matchBits).
+// A cursor with a posIndex in direct (nil for the others) is moved to each
+// of the lead's documents through it rather than by seeking; it never leads.
+func phraseMatches(curs []cursor, direct []*posIndex, offs []uint32, lens []uint32, lo, hi DocNum, fn func(DocNum, int)) {
+	lead := leadCursor(curs)
 	order := []int{lead}
 	for i := range curs {
 		if i != lead {
@@ -607,13 +717,16 @@ func phraseMatches(curs []cursor, direct []*posIndex, offs []uint32, lens []uint
 		}
 	}
 	c0 := &curs[lead]
-	if !c0.next() {
+	if !c0.seek(lo) {
 		return
 	}
 	var starts []uint32
 	var set, other []uint64
 	for {
 		d := c0.doc
+		if d >= hi {
+			return
+		}
 		all := true
 		for _, i := range order[1:] {
 			if x := direct[i]; x != nil {

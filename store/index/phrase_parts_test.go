@@ -1,0 +1,78 @@
+package index
+
+import (
+	"math"
+	"reflect"
+	"runtime"
+	"testing"
+)
+
+// TestPhraseInPartsMatchesOnePass checks phrases matched in parts at once
+// against one pass: the same hits, scores, snippets and totals. The index
+// is built in steps so that words have several segments to split.
+func TestPhraseInPartsMatchesOnePass(t *testing.T) {
+	docs := corpus(4000)
+	ix := New()
+	ix.Add(docs[:1500]...)
+	ix.Add(docs[1500:3000]...)
+	ix.Add(docs[3000:]...)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	defer func(v int) { phrasePartDocs = v }(phrasePartDocs)
+	qs := append(querySet(docs, "phrase"), `"of the"`, `"the government"`, `"said the minister"`,
+		`"to more"`, `"the prime minister said"`, `"in the the"`, `title:"the minister"`, `"the" "of"`,
+		`"to more" -"of the"`, `peace "to more"`)
+	split := 0
+	for _, q := range qs {
+		pq := ParseQuery(q)
+		phrasePartDocs = math.MaxInt
+		want := ix.Search(pq, SearchOptions{Limit: 20})
+		phrasePartDocs = 16
+		got := ix.Search(pq, SearchOptions{Limit: 20})
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: in parts %d matches %v, in one pass %d %v", q, got.Total, hitDocs(got), want.Total, hitDocs(want))
+		}
+		if want.Total > 100 {
+			split++
+		}
+	}
+	if split < 10 {
+		t.Errorf("only %d phrases match over 100 documents: too few to be split", split)
+	}
+}
+
+// TestSplitDocs checks that the ranges cover every document in order and
+// share a word's postings about evenly.
+func TestSplitDocs(t *testing.T) {
+	docs := corpus(4000)
+	ix := New()
+	ix.Add(docs[:1500]...)
+	ix.Add(docs[1500:]...)
+	id, ok := ix.terms["the"]
+	if !ok {
+		t.Fatal(`no term "the"`)
+	}
+	segs := ix.postings[id].body
+	for _, parts := range []int{1, 2, 3, 4} {
+		b := splitDocs(segs, parts)
+		if len(b) != parts+1 || b[0] != 0 || b[len(b)-1] != math.MaxUint32 {
+			t.Fatalf("%d parts: bounds %v", parts, b)
+		}
+		c := ix.termCursor(ix.acc, id, false)
+		per := make([]int, parts)
+		for c.next() {
+			for i := range parts {
+				if c.doc >= b[i] && c.doc < b[i+1] {
+					per[i]++
+				}
+			}
+		}
+		for i, n := range per {
+			if n < c.n()/parts*9/10 || n > c.n()/parts*11/10 {
+				t.Errorf("%d parts: range %d [%d, %d) holds %d of %d postings", parts, i, b[i], b[i+1], n, c.n())
+			}
+		}
+	}
+	if b := splitDocs(segs[:0], 2); len(b) != 2 {
+		t.Errorf("no segments: bounds %v, want one range", b)
+	}
+}
