@@ -1,6 +1,7 @@
 package index
 
 import (
+	"math"
 	"reflect"
 	"testing"
 )
@@ -45,5 +46,45 @@ func TestPosIndexMatchesCursor(t *testing.T) {
 	}
 	if direct < len(qs)/2 {
 		t.Errorf("only %d of %d phrases match anything: the comparison says little", direct, len(qs))
+	}
+}
+
+// TestAtPositionsMatchSeek checks that a cursor moved by at reads the same
+// positions as one that seeks, in whole and up to a limit: snippets take
+// a common word's positions that way.
+func TestAtPositionsMatchSeek(t *testing.T) {
+	docs := corpus(8000)
+	ix := New()
+	ix.Add(docs[:3000]...)
+	ix.Add(docs[3000:]...)
+	id, ok := ix.terms["of"]
+	if !ok {
+		t.Fatal(`no term "of"`)
+	}
+	x := ix.acc.posFor(id, &ix.postings[id])
+	if x == nil {
+		t.Fatal(`"of" has no posIndex`)
+	}
+	a, b := ix.termCursor(ix.acc, id, false), ix.termCursor(ix.acc, id, false)
+	seen := 0
+	for d := DocNum(0); int(d) < len(ix.docs); d += 3 {
+		okA, okB := a.at(x, d), b.seek(d) && b.doc == d
+		if okA != okB {
+			t.Fatalf("doc %d: at says %v, seek %v", d, okA, okB)
+		}
+		if !okA {
+			continue
+		}
+		seen++
+		limit := uint32(math.MaxUint32)
+		if d%2 == 0 {
+			limit = 100
+		}
+		if pa, pb := a.positionsUpTo(nil, limit), b.positionsUpTo(nil, limit); !reflect.DeepEqual(pa, pb) {
+			t.Fatalf("doc %d up to %d: at reads %v, seek %v", d, limit, pa, pb)
+		}
+	}
+	if seen < 2000 {
+		t.Fatalf("only %d documents with the word", seen)
 	}
 }

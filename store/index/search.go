@@ -648,10 +648,10 @@ func (c *cursor) positions(dst []uint32) []uint32 { return c.positionsUpTo(dst, 
 // left for the lazy skip.
 func (c *cursor) positionsUpTo(dst []uint32, limit uint32) []uint32 {
 	dst = dst[:0]
-	p, pi, pos := uint32(0), c.skipPositions(), c.pos
-	n := c.tf
+	pos, pi, n := c.posBound()
+	p := uint32(0)
 	var k uint32
-	for k = 0; k < n && p <= limit; k++ {
+	for k = 0; k < n && pi < len(pos) && p <= limit; k++ {
 		if b := pos[pi]; b < 0x80 {
 			p += uint32(b)
 			pi++

@@ -238,13 +238,24 @@ func (m *matcher) phraseEnds(toks []tokMatch) bool {
 	return false
 }
 
-// phraseAtPos reports whether a phrase of the query starts at position p,
-// from ms: position<<32 | key entries, sorted.
-func (m *matcher) phraseAtPos(ms []uint64, p uint32) bool {
+// phraseAtPos reports whether a phrase of the query starts at the position
+// of ms[i], from ms: position<<32 | key entries, sorted. A phrase's words
+// are the entries at that position and the next ones, so they are found by
+// reading on from the first entry at that position.
+func (m *matcher) phraseAtPos(ms []uint64, i int) bool {
+	p := uint32(ms[i] >> 32)
+	for i > 0 && uint32(ms[i-1]>>32) == p {
+		i--
+	}
 	for _, ph := range m.phrases {
 		ok := true
 		for j, k := range ph {
-			if _, found := slices.BinarySearch(ms, uint64(p+uint32(j))<<32|uint64(k)); !found {
+			want := uint64(p+uint32(j))<<32 | uint64(k)
+			x := i
+			for x < len(ms) && ms[x] < want {
+				x++
+			}
+			if x == len(ms) || ms[x] != want {
 				ok = false
 				break
 			}
@@ -254,6 +265,18 @@ func (m *matcher) phraseAtPos(ms []uint64, p uint32) bool {
 		}
 	}
 	return false
+}
+
+// mergeMatches appends the merge of the sorted a and b to dst.
+func mergeMatches(dst, a, b []uint64) []uint64 {
+	for len(a) > 0 && len(b) > 0 {
+		if a[0] <= b[0] {
+			dst, a = append(dst, a[0]), a[1:]
+		} else {
+			dst, b = append(dst, b[0]), b[1:]
+		}
+	}
+	return append(append(dst, a...), b...)
 }
 
 func mergeSpans(s []Span) []Span {
@@ -301,7 +324,9 @@ type snippeter struct {
 	from, maxToks int
 	curs          []cursor // one per (key, term) of keyIDs
 	cursKey       []int
-	matches       []uint64 // position<<32 | key, to sort as plain integers
+	cursPos       []*posIndex // by cursor: its term's, to move by at; nil to seek
+	matches       []uint64    // position<<32 | key, sorted as plain integers
+	merged        []uint64    // scratch for merging each cursor's matches in
 	pos           []uint32
 	// Reused from hit to hit: a search makes a snippet per hit, and in the
 	// heap of a loaded library a fresh allocation is cold memory. Reusing
@@ -310,8 +335,15 @@ type snippeter struct {
 	text               []byte
 	spans              []Span
 	seenKey, starts    []bool
-	seenAt             []int
+	seenAt, counts     []int
 	sink               byte // keeps results' early reads of the bodies
+}
+
+// keyCounts returns sn.counts cleared, one count per key.
+func (sn *snippeter) keyCounts() []int {
+	sn.counts = slices.Grow(sn.counts[:0], sn.m.nkeys)[:sn.m.nkeys]
+	clear(sn.counts)
+	return sn.counts
 }
 
 // seen returns sn.seenKey cleared, one flag per key.
@@ -524,6 +556,9 @@ func (sn *snippeter) locate(ix *Index, d DocNum) {
 			for _, id := range ids {
 				sn.curs = append(sn.curs, ix.termCursor(sn.acc, id, false))
 				sn.cursKey = append(sn.cursKey, k)
+				// A common word's cursor would count the positions of
+				// every document between two hits to skip them.
+				sn.cursPos = append(sn.cursPos, sn.acc.posFor(id, &ix.postings[id]))
 			}
 		}
 	}
@@ -531,14 +566,25 @@ func (sn *snippeter) locate(ix *Index, d DocNum) {
 	sn.matches = sn.matches[:0]
 	for i := range sn.curs {
 		c := &sn.curs[i]
-		if !c.seek(d) || c.doc != d {
+		if x := sn.cursPos[i]; x != nil {
+			if !c.at(x, d) {
+				continue
+			}
+		} else if !c.seek(d) || c.doc != d {
 			continue
 		}
 		k := sn.cursKey[i]
 		m.present[k] = true
 		sn.pos = c.positions(sn.pos)
+		// Each cursor's positions are sorted: merged into the others',
+		// the matches stay sorted by position, then key.
+		n := len(sn.matches)
 		for _, p := range sn.pos[:min(len(sn.pos), 128)] {
 			sn.matches = append(sn.matches, uint64(p)<<32|uint64(k))
+		}
+		if n > 0 {
+			sn.merged = mergeMatches(sn.merged[:0], sn.matches[:n], sn.matches[n:])
+			sn.matches = append(sn.matches[:0], sn.merged...)
 		}
 	}
 	sn.from, sn.maxToks = 0, 0
@@ -547,35 +593,43 @@ func (sn *snippeter) locate(ix *Index, d DocNum) {
 	if len(ms) == 0 || hi == lo {
 		return
 	}
-	slices.Sort(ms) // by position, then key
 
 	width := uint32(max(4, sn.runes*3/4/6)) // tokens of ~6 bytes with their space
-	seen := sn.seen()
 	// starts[j]: a phrase starts at entry j's position.
 	starts := sn.starts[:0]
 	if len(m.phrases) > 0 {
-		for _, e := range ms {
-			starts = append(starts, m.phraseAtPos(ms, uint32(e>>32)))
+		for i := range ms {
+			starts = append(starts, m.phraseAtPos(ms, i))
 		}
 	}
 	sn.starts = starts
+	// The window of each entry i holds the entries from i on less than
+	// width tokens after it. It slides: entries join at its end as i
+	// moves on and leave at its start, counted by key.
+	inWindow := sn.keyCounts()
+	j, ph, dk := 0, 0, 0
 	best, bestP, bestD, bestN, bestLead := 0, -1, -1, -1, false
 	for i := range ms {
-		lead := len(starts) > 0 && starts[i]
-		clear(seen)
-		ph, dk, n := 0, 0, 0
-		for j := i; j < len(ms) && uint32(ms[j]>>32)-uint32(ms[i]>>32) < width; j++ {
-			n++
-			if k := uint32(ms[j]); !seen[k] {
-				seen[k] = true
+		for ; j < len(ms) && uint32(ms[j]>>32)-uint32(ms[i]>>32) < width; j++ {
+			if k := uint32(ms[j]); inWindow[k] == 0 {
 				dk++
 			}
+			inWindow[uint32(ms[j])]++
 			if len(starts) > 0 && starts[j] {
 				ph++
 			}
 		}
+		n := j - i
+		lead := len(starts) > 0 && starts[i]
 		if ph > bestP || ph == bestP && (lead && !bestLead || lead == bestLead && (dk > bestD || dk == bestD && n > bestN)) {
 			best, bestP, bestD, bestN, bestLead = i, ph, dk, n, lead
+		}
+		if k := uint32(ms[i]); inWindow[k] == 1 {
+			dk--
+		}
+		inWindow[uint32(ms[i])]--
+		if lead {
+			ph--
 		}
 	}
 	p0 := uint32(ms[best] >> 32)
