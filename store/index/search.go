@@ -445,16 +445,45 @@ func phraseInParts(cursors func() ([]cursor, []*posIndex), offs []uint32, lens [
 			})
 		}
 	}
-	var wg sync.WaitGroup
-	for range workers - 1 {
-		wg.Go(func() { work(cursors()) })
-	}
-	work(curs, direct)
-	wg.Wait()
+	onCores(workers, func(helper bool) {
+		if helper {
+			work(cursors())
+		} else {
+			work(curs, direct)
+		}
+	})
 	for _, hits := range found {
 		for _, h := range hits {
 			fn(h.doc, int(h.freq))
 		}
+	}
+}
+
+// onCores runs work on the calling goroutine and on n-1 others, helper
+// true, and returns when all have returned. A panic in another goroutine is
+// raised again on the caller, where it would have been without them: a
+// server recovers a session's panic, not a stray goroutine's, which would
+// end the process.
+func onCores(n int, work func(helper bool)) {
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var failure any
+	for range n - 1 {
+		wg.Go(func() {
+			defer func() {
+				if r := recover(); r != nil {
+					mu.Lock()
+					failure = r
+					mu.Unlock()
+				}
+			}()
+			work(true)
+		})
+	}
+	work(false)
+	wg.Wait()
+	if failure != nil {
+		panic(failure)
 	}
 }
 
