@@ -197,6 +197,20 @@ func TestPlainCommands(t *testing.T) {
 		t.Errorf("search --json: status %d, output %q", code, out)
 	}
 
+	// A phrase's quotes reach the server escaped: the command is split as
+	// a shell would split it.
+	phrase := sharedStore().Search(`"of the"`, store.SearchOptions{}).Total
+	words := sharedStore().Search(`of the`, store.SearchOptions{}).Total
+	if phrase == 0 || phrase == words {
+		t.Fatalf(`the library gives "of the" %d hits and of the %d: no test of the quotes`, phrase, words)
+	}
+	for cmd, want := range map[string]int{`search --json \"of the\"`: phrase, `search --json "of the"`: words} {
+		out, _, code = run(t, c, cmd)
+		if got := strings.Count(out, "\n"); code != 0 || got != want {
+			t.Errorf("%s: status %d, %d hits, want %d", cmd, code, got, want)
+		}
+	}
+
 	out, _, code = run(t, c, "read "+seed.ID)
 	if code != 0 || !strings.HasPrefix(out, seedTitle+"\n") || !strings.Contains(out, "Pentagon") {
 		t.Errorf("read: status %d, output %q", code, out)
