@@ -1,6 +1,7 @@
 package index
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math"
 	"os"
@@ -498,4 +499,31 @@ func TestNonWordBytes(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestVarint12 checks the branch-free decoder against binary.Uvarint for
+// every one- and two-byte value, a three-byte one, and varints cut off by
+// the end of the slice.
+func TestVarint12(t *testing.T) {
+	check := func(b []byte) {
+		t.Helper()
+		d, n := varint12(b, 0)
+		want, wn := binary.Uvarint(b)
+		switch {
+		case wn > 2 || wn <= 0:
+			if n != 0 {
+				t.Fatalf("% x: length %d, want 0 (left to uvarint)", b, n)
+			}
+		case n != wn || uint64(d) != want:
+			t.Fatalf("% x: %d, length %d; want %d, length %d", b, d, n, want, wn)
+		}
+	}
+	for v := uint64(0); v < 1<<14; v++ {
+		b := binary.AppendUvarint(nil, v)
+		check(b)
+		check(append(b, 0x80, 0x01)) // more varints after it
+	}
+	check(binary.AppendUvarint(nil, 1<<20))
+	check([]byte{0x85})       // cut off after one byte
+	check([]byte{0x85, 0x85}) // and after two
 }
