@@ -188,7 +188,7 @@ func uvarint(p []byte, i int) (uint32, int) {
 	if c := p[i]; c < 0x80 {
 		return uint32(c), i + 1
 	}
-	// Two bytes, the rest of the time for the gaps of rarer words.
+	// Two bytes: most of what is left, the gaps of rarer words.
 	if i+1 < len(p) && p[i+1] < 0x80 {
 		return uint32(p[i]&0x7f) | uint32(p[i+1])<<7, i + 2
 	}
