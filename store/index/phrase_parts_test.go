@@ -13,10 +13,7 @@ import (
 // is built in steps so that words have several segments to split.
 func TestPhraseInPartsMatchesOnePass(t *testing.T) {
 	docs := corpus(4000)
-	ix := New()
-	ix.Add(docs[:1500]...)
-	ix.Add(docs[1500:3000]...)
-	ix.Add(docs[3000:]...)
+	ix := addInSteps(docs, 1500, 3000)
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
 	defer func(v int) { phrasePartDocs = v }(phrasePartDocs)
 	qs := append(querySet(docs, "phrase"), `"of the"`, `"the government"`, `"said the minister"`,
@@ -44,10 +41,7 @@ func TestPhraseInPartsMatchesOnePass(t *testing.T) {
 // TestSplitDocs checks that the ranges cover every document in order and
 // share a word's postings about evenly.
 func TestSplitDocs(t *testing.T) {
-	docs := corpus(4000)
-	ix := New()
-	ix.Add(docs[:1500]...)
-	ix.Add(docs[1500:]...)
+	ix := addInSteps(corpus(4000), 1500)
 	id, ok := ix.terms["the"]
 	if !ok {
 		t.Fatal(`no term "the"`)

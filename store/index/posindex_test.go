@@ -12,18 +12,8 @@ import (
 // segments merged before a term qualified, and extended afterwards.
 func TestPosIndexMatchesCursor(t *testing.T) {
 	docs := corpus(8000)
-	ix := New()
-	ix.Add(docs[:3000]...) // below bitsMinDocs: no side tables yet
-	ix.Add(docs[3000:6000]...)
-	ix.Add(docs[6000:]...)
-	id, ok := ix.terms["the"]
-	if !ok {
-		t.Fatal(`no term "the"`)
-	}
-	x := ix.acc.posFor(id, &ix.postings[id])
-	if x == nil {
-		t.Fatal(`"the" has no posIndex covering its segments`)
-	}
+	ix := addInSteps(docs, 3000, 6000) // 3000: below bitsMinDocs, no side tables yet
+	_, x := posIndexOf(t, ix, "the")
 	if len(x.segs) < 3 {
 		t.Fatalf(`"the" has %d position segments, want 3 or more`, len(x.segs))
 	}
@@ -53,18 +43,8 @@ func TestPosIndexMatchesCursor(t *testing.T) {
 // positions as one that seeks, in whole and up to a limit: snippets take
 // a common word's positions that way.
 func TestAtPositionsMatchSeek(t *testing.T) {
-	docs := corpus(8000)
-	ix := New()
-	ix.Add(docs[:3000]...)
-	ix.Add(docs[3000:]...)
-	id, ok := ix.terms["of"]
-	if !ok {
-		t.Fatal(`no term "of"`)
-	}
-	x := ix.acc.posFor(id, &ix.postings[id])
-	if x == nil {
-		t.Fatal(`"of" has no posIndex`)
-	}
+	ix := addInSteps(corpus(8000), 3000)
+	id, x := posIndexOf(t, ix, "of")
 	a, b := ix.termCursor(ix.acc, id, false), ix.termCursor(ix.acc, id, false)
 	seen := 0
 	for d := DocNum(0); int(d) < len(ix.docs); d += 3 {
@@ -87,4 +67,31 @@ func TestAtPositionsMatchSeek(t *testing.T) {
 	if seen < 2000 {
 		t.Fatalf("only %d documents with the word", seen)
 	}
+}
+
+// addInSteps indexes docs in one Add per range between the cuts, so that
+// terms have several segments, merged at different sizes.
+func addInSteps(docs []Doc, cuts ...int) *Index {
+	ix := New()
+	from := 0
+	for _, c := range append(cuts, len(docs)) {
+		ix.Add(docs[from:c]...)
+		from = c
+	}
+	return ix
+}
+
+// posIndexOf returns word's term and its posIndex covering all its
+// segments, failing the test when it has none.
+func posIndexOf(t *testing.T, ix *Index, word string) (uint32, *posIndex) {
+	t.Helper()
+	id, ok := ix.terms[word]
+	if !ok {
+		t.Fatalf("no term %q", word)
+	}
+	x := ix.acc.posFor(id, &ix.postings[id])
+	if x == nil {
+		t.Fatalf("%q has no posIndex covering its segments", word)
+	}
+	return id, x
 }
