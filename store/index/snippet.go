@@ -584,7 +584,7 @@ func (sn *snippeter) locate(ix *Index, d DocNum) {
 		}
 		if n > 0 {
 			sn.merged = mergeMatches(sn.merged[:0], sn.matches[:n], sn.matches[n:])
-			sn.matches = append(sn.matches[:0], sn.merged...)
+			sn.matches, sn.merged = sn.merged, sn.matches // the old buffer is the next scratch
 		}
 	}
 	sn.from, sn.maxToks = 0, 0
