@@ -4,7 +4,6 @@ import (
 	"math"
 	"reflect"
 	"runtime"
-	"sync/atomic"
 	"testing"
 )
 
@@ -70,27 +69,4 @@ func TestSplitDocs(t *testing.T) {
 	if b := splitDocs(segs[:0], 2); len(b) != 2 {
 		t.Errorf("no segments: bounds %v, want one range", b)
 	}
-}
-
-// TestOnCoresRaisesPanicOnCaller checks that a helper's panic reaches the
-// caller, where a server's session would recover it, once every goroutine
-// has returned.
-func TestOnCoresRaisesPanicOnCaller(t *testing.T) {
-	var returned atomic.Int32
-	var panicked atomic.Bool
-	defer func() {
-		if r := recover(); r != "boom" {
-			t.Fatalf("recovered %v, want the helper's panic", r)
-		}
-		if n := returned.Load(); n != 3 {
-			t.Fatalf("%d of 3 workers had returned when the panic was raised", n)
-		}
-	}()
-	onCores(3, func(helper bool) {
-		defer returned.Add(1)
-		if helper && panicked.CompareAndSwap(false, true) {
-			panic("boom")
-		}
-	})
-	t.Fatal("onCores returned")
 }

@@ -8,8 +8,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
-	"sync/atomic"
 )
 
 // Ranking constants. BM25 with the usual k1 and b; a title match counts
@@ -424,18 +422,17 @@ func (e *eval) phrase(words []string, titleOnly bool) {
 // phrasePartDocs is how many of the leading word's documents make a phrase
 // worth matching on more than one core: the slowest phrases pair two words
 // found in nearly every document, and check positions in each (about 90 ns
-// a document at 100,000 articles). Below it the work costs less than waking
-// another core (about 0.1 ms on the 2-core machine of the benchmarks). A
-// variable so that tests can split small indexes.
+// a document at 100,000 articles). Below it the work costs about as much as
+// waking another core (see onCores). A variable so that tests can split
+// small indexes.
 var phrasePartDocs = 4096
 
 // maxPhraseWorkers bounds the goroutines of one phrase: a server's other
 // sessions need cores too.
 const maxPhraseWorkers = 4
 
-// phraseChunks is how many ranges each worker's share is cut into. The
-// workers take ranges in turn, so one that starts late, or whose core is
-// busy, leaves more of them to the others instead of finishing last.
+// phraseChunks is how many ranges each worker's share is cut into, for
+// inParts to hand out.
 const phraseChunks = 4
 
 // phraseInParts runs phraseMatches over the cursors that cursors makes.
@@ -455,57 +452,24 @@ func phraseInParts(cursors func() ([]cursor, []*posIndex), offs []uint32, lens [
 	}
 	bounds := splitDocs(curs[lead].segs, workers*phraseChunks)
 	found := make([][]phraseHit, len(bounds)-1)
-	var taken atomic.Int32
-	work := func(curs []cursor, direct []*posIndex) {
-		for {
-			i := int(taken.Add(1)) - 1
-			if i >= len(found) {
-				return
-			}
-			phraseMatches(curs, direct, offs, lens, bounds[i], bounds[i+1], func(d DocNum, freq int) {
-				found[i] = append(found[i], phraseHit{d, uint32(freq)})
-			})
-		}
+	// Each goroutine has its own cursors, which only move forward.
+	type worker struct {
+		curs   []cursor
+		direct []*posIndex
 	}
-	onCores(workers, func(helper bool) {
-		if helper {
-			work(cursors())
-		} else {
-			work(curs, direct)
-		}
+	mine := &worker{curs: curs, direct: direct}
+	inParts(len(found), workers, mine, func() *worker {
+		curs, direct := cursors()
+		return &worker{curs: curs, direct: direct}
+	}, func(w *worker, i int) {
+		phraseMatches(w.curs, w.direct, offs, lens, bounds[i], bounds[i+1], func(d DocNum, freq int) {
+			found[i] = append(found[i], phraseHit{d, uint32(freq)})
+		})
 	})
 	for _, hits := range found {
 		for _, h := range hits {
 			fn(h.doc, int(h.freq))
 		}
-	}
-}
-
-// onCores runs work on the calling goroutine and on n-1 others, helper
-// true, and returns when all have returned. A panic in another goroutine is
-// raised again on the caller, where it would have been without them: a
-// server recovers a session's panic, not a stray goroutine's, which would
-// end the process.
-func onCores(n int, work func(helper bool)) {
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var failure any
-	for range n - 1 {
-		wg.Go(func() {
-			defer func() {
-				if r := recover(); r != nil {
-					mu.Lock()
-					failure = r
-					mu.Unlock()
-				}
-			}()
-			work(true)
-		})
-	}
-	work(false)
-	wg.Wait()
-	if failure != nil {
-		panic(failure)
 	}
 }
 
