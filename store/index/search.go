@@ -865,22 +865,38 @@ func matchBits(curs []cursor, order []int, offs []uint32, set, other []uint64) i
 func (c *cursor) positionBits(set []uint64, off uint32, count bool) int {
 	pos, pi, k := c.posBound()
 	dense := c.end > 0 // reached by at: a common word, whose gaps are one byte
+	// p-off below len(set) bits, in one comparison: p < off wraps around.
+	limit := uint32(len(set)) * 64
 	p, n := uint32(0), uint64(0)
-	for ; k > 0 && pi < len(pos); k-- {
-		if x := pos[pi]; dense && x < 0x80 {
-			p += uint32(x)
-			pi++
-		} else if d, m := varint12(pos, pi); m > 0 {
-			p += d
-			pi += m
-		} else {
-			d, pi = uvarint(pos, pi)
-			p += d
-		}
-		if x := p - off; p >= off && int(x>>6) < len(set) {
-			if count {
-				n += set[x>>6] >> (x & 63) & 1
+	if count {
+		for ; k > 0 && pi < len(pos); k-- {
+			if x := pos[pi]; dense && x < 0x80 {
+				p += uint32(x)
+				pi++
+			} else if d, m := varint12(pos, pi); m > 0 {
+				p += d
+				pi += m
 			} else {
+				d, pi = uvarint(pos, pi)
+				p += d
+			}
+			if x := p - off; x < limit {
+				n += set[x>>6] >> (x & 63) & 1
+			}
+		}
+	} else {
+		for ; k > 0 && pi < len(pos); k-- {
+			if x := pos[pi]; dense && x < 0x80 {
+				p += uint32(x)
+				pi++
+			} else if d, m := varint12(pos, pi); m > 0 {
+				p += d
+				pi += m
+			} else {
+				d, pi = uvarint(pos, pi)
+				p += d
+			}
+			if x := p - off; x < limit {
 				set[x>>6] |= 1 << (x & 63)
 			}
 		}
