@@ -421,11 +421,13 @@ func (e *eval) phrase(words []string, titleOnly bool) {
 
 // phrasePartDocs is how many of the leading word's documents make a phrase
 // worth matching on more than one core: the slowest phrases pair two words
-// found in nearly every document, and check positions in each (about 90 ns
-// a document at 100,000 articles). Below it the work costs about as much as
-// waking another core (see onCores). A variable so that tests can split
-// small indexes.
-var phrasePartDocs = 4096
+// found in nearly every document, and check positions in each (about 80 ns
+// a document at 100,000 articles). 1,024 documents take 50-100 µs, and a
+// helper that starts 45 µs in (see onCores) still takes a good share. On
+// the benchmark's phrases, p50 was 0.70-0.76 ms from 4,096 documents,
+// 0.69-0.71 from 2,048, and 0.60-0.69 from 1,024 or 512. A variable so
+// that tests can split small indexes.
+var phrasePartDocs = 1024
 
 // maxPhraseWorkers bounds the goroutines of one phrase: a server's other
 // sessions need cores too.
