@@ -425,8 +425,8 @@ func (e *eval) phrase(words []string, titleOnly bool) {
 // a document at 100,000 articles). 1,024 documents take 50-100 µs, and a
 // helper that starts 45 µs in (see onCores) still takes a good share. On
 // the benchmark's phrases, p50 was 0.70-0.76 ms from 4,096 documents,
-// 0.69-0.71 from 2,048, and 0.60-0.69 from 1,024 or 512. A variable so
-// that tests can split small indexes.
+// 0.63-0.71 from 2,048, 0.62-0.67 from 1,024 and 0.60-0.69 from 512. A
+// variable so that tests can split small indexes.
 var phrasePartDocs = 1024
 
 // maxPhraseWorkers bounds the goroutines of one phrase: a server's other
