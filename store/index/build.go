@@ -72,6 +72,17 @@ type tokenizer struct {
 	// keepToks makes tokens record every token's term id in toks (tests).
 	keepToks bool
 	toks     []uint32
+	// Neighbour bits (near.go), by term id: the stem's hash, the bits of
+	// the current field, and for the terms tracked in this batch 1 + the
+	// index of their bits by document in nearArr (0 for the others).
+	// prevTid is the field's previous token's term, -1 at its start.
+	thash     []uint8
+	nbits     []uint8
+	nearAt    []int32
+	nearArr   [][]uint8
+	prevTid   int32
+	prevHash  uint8
+	batchDocs int
 }
 
 // surfBatch is a surface's state for the current batch, touched once per
@@ -88,7 +99,8 @@ type surfTok struct {
 	hash  uint32
 	term  uint32 // term id << 1 | isStem
 	stamp uint32 // field stamp of the last field the surface occurred in
-	_     uint32
+	near  uint8  // nearHash of the term's stem (near.go)
+	_     [3]uint8
 }
 
 // pairSlots is the number of pair-word indexes plus one for "none".
@@ -310,6 +322,7 @@ const ckEvery = 32
 type batchTerm struct {
 	stem        string
 	body, title segment
+	near        []uint8 // neighbour bits by document, for a tracked term (near.go)
 }
 
 type batchSurf struct {
@@ -326,6 +339,7 @@ func newTokenizer() *tokenizer {
 		koff:     []uint32{0},
 		terms:    make(map[string]int32),
 		prevStop: -1,
+		prevTid:  -1,
 		keepToks: true,
 	}
 }
@@ -394,7 +408,7 @@ func (t *tokenizer) insert(slot, h uint32, w []byte, short uint64) uint32 {
 	tid := t.termID(st)
 	isStem := form == st
 	t.surfForm = append(t.surfForm, form)
-	sf := surfTok{hash: h, term: uint32(tid)<<1 | uint32(b2u(isStem))}
+	sf := surfTok{hash: h, term: uint32(tid)<<1 | uint32(b2u(isStem)), near: t.thash[tid]}
 	if len(w) <= 8 {
 		sf.key = short
 	}
@@ -420,6 +434,9 @@ func (t *tokenizer) termID(st string) int32 {
 		si = -1
 	}
 	t.tt = append(t.tt, termTok{stop: int8(si)})
+	t.thash = append(t.thash, nearHash(st))
+	t.nbits = append(t.nbits, 0)
+	t.nearAt = append(t.nearAt, 0)
 	t.tf = append(t.tf, termField{}, termField{})
 	t.termIdx = append(t.termIdx, 0)
 	return tid
@@ -471,6 +488,7 @@ func (t *tokenizer) batch(docs []Doc) *Batch {
 	}
 	t.batchTerms = t.batchTerms[:0]
 	t.batchSurfs = t.batchSurfs[:0]
+	t.batchDocs = len(docs)
 	// The pool is empty between batches. Sized up front from the batch's
 	// text, it is not grown a quarter at a time within a batch, which
 	// copied it over and over (106 MB allocated at 100,000 articles); a
@@ -512,6 +530,7 @@ func (t *tokenizer) field(n DocNum, text string, title bool) uint32 {
 	t.ck = t.ck[:0]
 	t.npos = 0
 	t.prevStop = -1
+	t.prevTid = -1
 	t.fld = b2u(title)
 	t.stamp++
 	if t.stamp == 0 { // wrapped: forget every stamp
@@ -728,6 +747,11 @@ func (t *tokenizer) addSID(sid uint32) {
 	tt.flg |= uint8(x & 1)
 	d := p - tt.lastPos
 	tt.lastPos = p
+	if pt := t.prevTid; pt >= 0 {
+		t.nbits[tid] |= 1 << t.prevHash
+		t.nbits[pt] |= 16 << sf.near
+	}
+	t.prevTid, t.prevHash = int32(tid), sf.near
 	if si := tt.stop; si >= -1 {
 		pi := uint32(t.prevStop+1)*pairSlots + uint32(si+1)
 		if pi < uint32(len(t.pairCnt)) {
@@ -852,7 +876,14 @@ func (t *tokenizer) flushTerms(tids []int32, n DocNum) {
 		}
 		payload := tt.cnt<<1 | uint32(tt.flg)
 		tt.cnt, tt.flg, tt.lastPos = 0, 0, 0
+		bits := t.nbits[tid]
+		t.nbits[tid] = 0
 		if f == 0 {
+			if at := t.nearAt[tid]; at > 0 {
+				t.nearArr[at-1][n] = bits
+			} else if tt.stop == -1 && uint32(n)+1 >= nearMinDocs && (tt.dn+1)*nearDen >= (uint32(n)+1)*nearNum {
+				t.trackNear(tid, n, bits)
+			}
 			if tt.dn == 0 {
 				t.tf[2*uint32(tid)].base, tt.dlast = n, n
 			}
@@ -963,6 +994,7 @@ func (t *tokenizer) pack(b *Batch) {
 			}
 			if f == 0 {
 				bt.body = sg
+				bt.near = t.batchNear(tid)
 				tt := &t.tt[tid]
 				tt.pcur, tt.pleft, tt.dcur, tt.dleft, tt.dn = 0, 0, 0, 0, 0
 			} else {
@@ -972,6 +1004,7 @@ func (t *tokenizer) pack(b *Batch) {
 		}
 	}
 	t.pool = t.pool[:0]
+	t.nearArr = t.nearArr[:0]
 	b.surfs = slices.Grow(b.surfs[:0], len(t.batchSurfs))[:len(t.batchSurfs)]
 	for i, sid := range t.batchSurfs {
 		x := t.surf[sid].term

@@ -88,7 +88,8 @@ func (ix *Index) isDeleted(n DocNum) bool { return ix.deleted[n>>6]&(1<<(n&63)) 
 type termPostings struct {
 	body, title     []segment
 	bodyDF, titleDF uint32
-	surfaces        []uint32 // surface forms with this stem, for snippets
+	surfaces        []uint32  // surface forms with this stem, for snippets
+	near            [][]uint8 // by body segment: neighbour bits by document, for the densest words (near.go)
 }
 
 // surface is one folded word form. exact postings are kept only for forms
@@ -317,6 +318,7 @@ func (ix *Index) merge(b *Batch) []DocNum {
 			reloc(&bt.body, arena)
 			tp.body = append(tp.body, bt.body)
 			tp.bodyDF += bt.body.n
+			tp.addNear(bt.near, first)
 		}
 		if bt.title.n > 0 {
 			reloc(&bt.title, arena)

@@ -402,6 +402,13 @@ func (e *eval) phrase(words []string, titleOnly bool) {
 		if title {
 			lens, avg, w = e.ix.titleLens, e.avgTitle, titleBoost*wTitle
 		}
+		var near *phraseNear
+		if !title && len(parts) > 1 && useNear {
+			near = &phraseNear{segs: make([][][]uint8, len(parts)), hash: make([]uint8, len(parts))}
+			for i, id := range parts {
+				near.segs[i], near.hash[i] = e.ix.postings[id].near, nearHash(stem(words[i]))
+			}
+		}
 		cursors := func() ([]cursor, []*posIndex) {
 			curs := make([]cursor, len(parts))
 			direct := make([]*posIndex, len(parts))
@@ -413,7 +420,7 @@ func (e *eval) phrase(words []string, titleOnly bool) {
 			}
 			return curs, direct
 		}
-		phraseInParts(cursors, offs, lens, func(d DocNum, freq int) {
+		phraseInParts(cursors, offs, lens, near, func(d DocNum, freq int) {
 			e.emit(d, phraseBM25(w, float64(freq), avg, lens[d]))
 		})
 	}
@@ -444,12 +451,12 @@ const phraseChunks = 4
 // cursors, which only move forward through the ranges it takes. fn sees
 // every match from the calling goroutine, in document order, as one pass
 // would give them.
-func phraseInParts(cursors func() ([]cursor, []*posIndex), offs []uint32, lens []uint32, fn func(DocNum, int)) {
+func phraseInParts(cursors func() ([]cursor, []*posIndex), offs []uint32, lens []uint32, near *phraseNear, fn func(DocNum, int)) {
 	curs, direct := cursors()
 	lead := leadCursor(curs)
 	workers := min(runtime.GOMAXPROCS(0), maxPhraseWorkers, curs[lead].n()/max(phrasePartDocs, 1))
 	if workers <= 1 {
-		phraseMatches(curs, direct, offs, lens, 0, math.MaxUint32, fn)
+		phraseMatches(curs, direct, offs, lens, near, 0, math.MaxUint32, fn)
 		return
 	}
 	bounds := splitDocs(curs[lead].segs, workers*phraseChunks)
@@ -464,7 +471,7 @@ func phraseInParts(cursors func() ([]cursor, []*posIndex), offs []uint32, lens [
 		curs, direct := cursors()
 		return &worker{curs: curs, direct: direct}
 	}, func(w *worker, i int) {
-		phraseMatches(w.curs, w.direct, offs, lens, bounds[i], bounds[i+1], func(d DocNum, freq int) {
+		phraseMatches(w.curs, w.direct, offs, lens, near, bounds[i], bounds[i+1], func(d DocNum, freq int) {
 			found[i] = append(found[i], phraseHit{d, uint32(freq)})
 		})
 	})
@@ -728,7 +735,7 @@ func leadCursor(curs []cursor) int {
 // bitsets a document's phrase starts are intersected in (see matchBits).
 // A cursor with a posIndex in direct (nil for the others) is moved to each
 // of the lead's documents through it rather than by seeking; it never leads.
-func phraseMatches(curs []cursor, direct []*posIndex, offs []uint32, lens []uint32, lo, hi DocNum, fn func(DocNum, int)) {
+func phraseMatches(curs []cursor, direct []*posIndex, offs []uint32, lens []uint32, near *phraseNear, lo, hi DocNum, fn func(DocNum, int)) {
 	lead := leadCursor(curs)
 	order := []int{lead}
 	for i := range curs {
@@ -742,10 +749,18 @@ func phraseMatches(curs []cursor, direct []*posIndex, offs []uint32, lens []uint
 	}
 	var starts []uint32
 	var set, other []uint64
+	nb, need := near.lead(lead, offs)
 	for {
 		d := c0.doc
 		if d >= hi {
 			return
+		}
+		if si := c0.si; si < len(nb) && nb[si] != nil && nb[si][d-c0.segs[si].base]&need != need {
+			// The words before and after the lead are not beside it here.
+			if !c0.next() {
+				return
+			}
+			continue
 		}
 		all := true
 		for _, i := range order[1:] {
