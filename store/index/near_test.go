@@ -1,7 +1,6 @@
 package index
 
 import (
-	"reflect"
 	"strings"
 	"testing"
 )
@@ -25,16 +24,8 @@ func TestNearKeepsEveryMatch(t *testing.T) {
 		}
 	}
 	found := 0
-	for _, q := range qs {
-		pq := ParseQuery(q)
-		useNear = false
-		want := ix.Search(pq, SearchOptions{Limit: 20})
-		useNear = true
-		got := ix.Search(pq, SearchOptions{Limit: 20})
-		if !reflect.DeepEqual(got, want) {
-			t.Errorf("%s: with neighbour bits %d matches %v, without %d %v", q, got.Total, hitDocs(got), want.Total, hitDocs(want))
-		}
-		found += want.Total
+	for _, r := range sameWithAndWithout(t, ix, qs, "neighbour bits", func(on bool) { useNear = on }) {
+		found += r.Total
 	}
 	if found == 0 {
 		t.Fatal("no phrase matched: the test checks nothing")

@@ -21,16 +21,8 @@ func TestPosIndexMatchesCursor(t *testing.T) {
 		`"to more"`, `"the prime minister said"`, `"in the the"`, `title:"the minister"`, `"the" "of"`)
 	defer func() { usePosIndex = true }()
 	direct := 0
-	for _, q := range qs {
-		pq := ParseQuery(q)
-		usePosIndex = true
-		got := ix.Search(pq, SearchOptions{Limit: 20})
-		usePosIndex = false
-		want := ix.Search(pq, SearchOptions{Limit: 20})
-		if !reflect.DeepEqual(got, want) {
-			t.Errorf("%s: with the posIndex %d matches %v, without %d %v", q, got.Total, hitDocs(got), want.Total, hitDocs(want))
-		}
-		if got.Total > 0 {
+	for _, r := range sameWithAndWithout(t, ix, qs, "the posIndex", func(on bool) { usePosIndex = on }) {
+		if r.Total > 0 {
 			direct++
 		}
 	}
@@ -79,6 +71,26 @@ func addInSteps(docs []Doc, cuts ...int) *Index {
 		from = c
 	}
 	return ix
+}
+
+// sameWithAndWithout searches each query with a way of matching turned on
+// and off by use, fails the test where the results differ (hits, scores,
+// snippets, totals), and returns the results without it.
+func sameWithAndWithout(t *testing.T, ix *Index, qs []string, what string, use func(on bool)) []Results {
+	t.Helper()
+	var out []Results
+	for _, q := range qs {
+		pq := ParseQuery(q)
+		use(false)
+		want := ix.Search(pq, SearchOptions{Limit: 20})
+		use(true)
+		got := ix.Search(pq, SearchOptions{Limit: 20})
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: with %s %d matches %v, without %d %v", q, what, got.Total, hitDocs(got), want.Total, hitDocs(want))
+		}
+		out = append(out, want)
+	}
+	return out
 }
 
 // posIndexOf returns word's term and its posIndex covering all its
