@@ -176,7 +176,7 @@ func (ix *Index) extendSkips(tabs []*skipTable, segs []segment, lens []uint32, s
 func (ix *Index) buildSkips(s *segment, lens []uint32, set []uint64) *skipTable {
 	t := &skipTable{arena: s.arena, off: s.off, e: make([]skipEntry, 0, (s.n+skipEvery-1)/skipEvery)}
 	p, pos := ix.docsOf(s), ix.posOf(s)
-	d, pi, pending := s.base, 0, uint32(0)
+	d, pi, pending, trail := s.base, 0, uint32(0), s.pairNear()
 	for i := 0; i < len(p); {
 		if len(pos) > 0 {
 			pi = skipVarints(pos, pi, pending)
@@ -198,7 +198,7 @@ func (ix *Index) buildSkips(s *segment, lens []uint32, set []uint64) *skipTable 
 			}
 			d += DocNum(delta)
 			tf := payload >> 1
-			pending += tf
+			pending += tf + trail
 			maxTF = max(maxTF, tf)
 			minLen = min(minLen, lens[d])
 			if set != nil {
@@ -263,7 +263,7 @@ func (c *cursor) jump(d DocNum) {
 		return
 	}
 	c.di, c.doc, c.pi = int(e[j].docOff), e[j].prev, int(e[j].posOff)
-	c.skip, c.tf = 0, 0
+	c.skip, c.tf = -c.trail, 0 // as in enter: no document before it to add the trail of
 }
 
 // LiveBelow returns the number of live documents numbered below n.

@@ -156,7 +156,7 @@ func TestCursorSkips(t *testing.T) {
 			if !ok1 {
 				break
 			}
-			if r.IntN(2) == 0 && c1.segs[c1.si].posLen > 0 {
+			if r.IntN(2) == 0 && c1.segs[c1.si].posBytes() > 0 {
 				p1, p2 = c1.positions(p1), c2.positions(p2)
 				if !reflect.DeepEqual(p1, p2) {
 					t.Fatalf("term %d doc %d: positions %v, want %v", id, c1.doc, p1, p2)

@@ -73,11 +73,15 @@ type tokenizer struct {
 	keepToks bool
 	toks     []uint32
 	// Neighbour bits (near.go), by term id: the stem's hash, the bits of
-	// the current field, and for the terms tracked in this batch 1 + the
-	// index of their bits by document in nearArr (0 for the others).
-	// prevTid is the field's previous token's term, -1 at its start.
+	// the current field (the low byte; the high one, its pair neighbours:
+	// pairnear.go), and for the terms tracked in this batch 1 + the index of
+	// their bits by document in nearArr (0 for the others). prevTid is the
+	// field's previous token's term, -1 at its start. pairNear is, by term
+	// id, whether its body postings in this batch end each document's
+	// positions with its pair neighbours.
 	thash     []uint8
-	nbits     []uint8
+	nbits     []uint16
+	pairNear  []bool
 	nearAt    []int32
 	nearArr   [][]uint8
 	prevTid   int32
@@ -436,6 +440,7 @@ func (t *tokenizer) termID(st string) int32 {
 	t.tt = append(t.tt, termTok{stop: int8(si)})
 	t.thash = append(t.thash, nearHash(st))
 	t.nbits = append(t.nbits, 0)
+	t.pairNear = append(t.pairNear, false)
 	t.nearAt = append(t.nearAt, 0)
 	t.tf = append(t.tf, termField{}, termField{})
 	t.termIdx = append(t.termIdx, 0)
@@ -748,8 +753,8 @@ func (t *tokenizer) addSID(sid uint32) {
 	d := p - tt.lastPos
 	tt.lastPos = p
 	if pt := t.prevTid; pt >= 0 {
-		t.nbits[tid] |= 1 << t.prevHash
-		t.nbits[pt] |= 16 << sf.near
+		t.nbits[tid] |= 1<<t.prevHash | uint16(pairBefore[(t.prevStop+1)&31])<<8
+		t.nbits[pt] |= 16<<sf.near | uint16(pairAfter[(tt.stop+1)&31])<<8
 	}
 	t.prevTid, t.prevHash = int32(tid), sf.near
 	if si := tt.stop; si >= -1 {
@@ -798,6 +803,19 @@ func putUvarint(b []byte, v uint32) uint32 {
 		return 2
 	}
 	return uint32(binary.PutUvarint(b, uint64(v)))
+}
+
+// putPairNear ends the positions of body term tid in the current document
+// with its pair neighbours byte (pairnear.go), a one-byte varint.
+func (t *tokenizer) putPairNear(tid int32, b uint8) {
+	tt := &t.tt[tid]
+	if tt.pleft >= 1 {
+		t.pool[tt.pcur] = b
+		tt.pcur++
+		tt.pleft--
+		return
+	}
+	t.putWin(&t.tf[2*tid].pos, &tt.pcur, &tt.pleft, []byte{b})
 }
 
 // putPos appends a position delta to the current field's chain of term
@@ -876,9 +894,13 @@ func (t *tokenizer) flushTerms(tids []int32, n DocNum) {
 		}
 		payload := tt.cnt<<1 | uint32(tt.flg)
 		tt.cnt, tt.flg, tt.lastPos = 0, 0, 0
-		bits := t.nbits[tid]
+		nb := t.nbits[tid]
 		t.nbits[tid] = 0
 		if f == 0 {
+			if t.pairNear[tid] {
+				t.putPairNear(tid, uint8(nb>>8))
+			}
+			bits := uint8(nb)
 			if at := t.nearAt[tid]; at > 0 {
 				t.nearArr[at-1][n] = bits
 			} else if tt.stop == -1 && uint32(n)+1 >= nearMinDocs && (tt.dn+1)*nearDen >= (uint32(n)+1)*nearNum {
@@ -954,9 +976,13 @@ func (t *tokenizer) seg(tid int32, f int, off uint32) segment {
 		return sg
 	}
 	tt := &t.tt[tid]
-	return segment{base: tf.base, last: tt.dlast, n: tt.dn, off: off,
+	sg := segment{base: tf.base, last: tt.dlast, n: tt.dn, off: off,
 		docLen: chainLen(&tf.docs, tt.dcur, winEnd(tt.dcur, tt.dleft)),
 		posLen: chainLen(&tf.pos, tt.pcur, winEnd(tt.pcur, tt.pleft))}
+	if t.pairNear[tid] {
+		sg.posLen |= pairNearFlag
+	}
+	return sg
 }
 
 // pack lays the batch's postings out in one exactly sized arena: per term
@@ -967,7 +993,7 @@ func (t *tokenizer) pack(b *Batch) {
 	for _, tid := range t.batchTerms {
 		for f := range 2 {
 			sg := t.seg(tid, f, 0)
-			size += int(sg.docLen + sg.posLen)
+			size += int(sg.docLen + sg.posBytes())
 		}
 	}
 	for _, sid := range t.batchSurfs {
@@ -988,14 +1014,15 @@ func (t *tokenizer) pack(b *Batch) {
 			tf := &t.tf[2*int(tid)+f]
 			t.copyChain(arena[off:], &tf.docs, sg.docLen)
 			off += sg.docLen
-			if sg.posLen > 0 {
-				t.copyChain(arena[off:], &tf.pos, sg.posLen)
-				off += sg.posLen
+			if n := sg.posBytes(); n > 0 {
+				t.copyChain(arena[off:], &tf.pos, n)
+				off += n
 			}
 			if f == 0 {
 				bt.body = sg
 				bt.near = t.batchNear(tid)
 				tt := &t.tt[tid]
+				t.pairNear[tid] = tt.stop == -1 && tt.dn*pairNearMinDen >= uint32(t.batchDocs) && tt.dn*pairNearMaxDen < uint32(t.batchDocs)
 				tt.pcur, tt.pleft, tt.dcur, tt.dleft, tt.dn = 0, 0, 0, 0, 0
 			} else {
 				bt.title = sg

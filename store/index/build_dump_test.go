@@ -14,7 +14,8 @@ import (
 // positions, per document its lengths, checkpoints and metadata. Two indexes
 // that answer every query alike dump alike, whatever their segments and
 // arenas look like; segments lists the segment boundaries too, which depend
-// on how documents were batched.
+// on how documents were batched, and so does which words' documents have
+// pair neighbours (which the dump shows with segments).
 func dumpIndex(w io.Writer, ix *Index, segments bool) {
 	bw := bufio.NewWriter(w)
 	defer bw.Flush()
@@ -53,6 +54,15 @@ func dumpIndex(w io.Writer, ix *Index, segments bool) {
 						dq, pi = uvarint(pos, pi)
 						q += dq
 						fmt.Fprintf(bw, "%d,", q)
+					}
+					// Pair neighbours depend on how documents were
+					// batched, like segments.
+					if s.pairNear() != 0 {
+						var nb uint32
+						nb, pi = uvarint(pos, pi)
+						if segments {
+							fmt.Fprintf(bw, "~%x", nb)
+						}
 					}
 				}
 			}

@@ -106,14 +106,15 @@ type surface struct {
 // segment is the postings of one term in one merged batch. Documents are
 // varint deltas from base, each followed by varint(tf<<1 | hasStemForm);
 // positions are per document tf varint deltas, in a separate stream so
-// that queries without phrases never read them.
+// that queries without phrases never read them, and for some words one more
+// varint: the document's pair neighbours (pairnear.go).
 type segment struct {
 	base, last DocNum
 	n          uint32 // documents
 	arena      uint32
 	off        uint32 // docs stream at arenas[arena][off:off+docLen]
 	docLen     uint32
-	posLen     uint32 // positions follow the docs stream
+	posLen     uint32 // positions follow the docs stream; with pairNearFlag (see posBytes)
 }
 
 // metaField is a dictionary of folded metadata values.

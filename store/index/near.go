@@ -93,10 +93,12 @@ func (tp *termPostings) addNear(bits []uint8, first DocNum) {
 
 // phraseNear is what phraseMatches needs of the neighbour bits: by word of
 // the phrase, its term's bits by body segment (nil when untracked) and its
-// hash.
+// hash, and its index in pairWords (-1 for other words) for the pair
+// neighbours (pairnear.go).
 type phraseNear struct {
 	segs [][][]uint8
 	hash []uint8
+	pair []int16
 }
 
 // lead returns the bits by segment of the leading word and the bits that

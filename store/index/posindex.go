@@ -46,7 +46,7 @@ func eligibleForPositions(tp *termPostings) bool {
 	}
 	var n uint64
 	for i := range tp.body {
-		n += uint64(tp.body[i].posLen)
+		n += uint64(tp.body[i].posBytes())
 	}
 	return n >= posIndexMinBytes*uint64(tp.bodyDF)
 }
@@ -88,7 +88,7 @@ func (ix *Index) extendPositions(x *posIndex, tp *termPostings, docCap int) {
 				x.ok = false
 			}
 			ps.rel[k] = uint16(rel)
-			pi = skipVarints(pos, pi, payload>>1)
+			pi = skipVarints(pos, pi, payload>>1+s.pairNear())
 		}
 		x.segs = append(x.segs, ps)
 	}
@@ -138,10 +138,11 @@ func (c *cursor) at(x *posIndex, d DocNum) bool {
 	s, ps := &segs[c.si], &x.segs[c.si]
 	r := x.rank[w] + uint32(bits.OnesCount64(x.has[w]&(1<<(d&63)-1))) - ps.first
 	start := int(ps.block[r/64]) + int(ps.rel[r])
-	end := int(s.posLen)
+	end := int(s.posBytes())
 	if r+1 < uint32(len(ps.rel)) {
 		end = int(ps.block[(r+1)/64]) + int(ps.rel[r+1])
 	}
+	end -= int(s.pairNear()) // the pair neighbours byte is no position
 	c.pos = c.ix.posOf(s)
 	c.pi, c.skip, c.doc, c.end = start, 0, d, end
 	return true

@@ -200,7 +200,7 @@ func (ix *Index) docsOf(s *segment) []byte {
 
 func (ix *Index) posOf(s *segment) []byte {
 	o := s.off + s.docLen
-	return ix.arenas[s.arena][o : o+s.posLen]
+	return ix.arenas[s.arena][o : o+s.posBytes()]
 }
 
 // scoreTerm emits BM25 scores of term id in the title and (unless titleOnly)
@@ -403,10 +403,16 @@ func (e *eval) phrase(words []string, titleOnly bool) {
 			lens, avg, w = e.ix.titleLens, e.avgTitle, titleBoost*wTitle
 		}
 		var near *phraseNear
-		if !title && len(parts) > 1 && useNear {
-			near = &phraseNear{segs: make([][][]uint8, len(parts)), hash: make([]uint8, len(parts))}
+		if !title && len(parts) > 1 {
+			near = &phraseNear{segs: make([][][]uint8, len(parts)), hash: make([]uint8, len(parts)), pair: make([]int16, len(parts))}
 			for i, id := range parts {
-				near.segs[i], near.hash[i] = e.ix.postings[id].near, nearHash(stem(words[i]))
+				if useNear {
+					near.segs[i], near.hash[i] = e.ix.postings[id].near, nearHash(stem(words[i]))
+				}
+				near.pair[i] = -1
+				if p, ok := pairIndex[stem(words[i])]; ok && usePairNear {
+					near.pair[i] = p
+				}
 			}
 		}
 		cursors := func() ([]cursor, []*posIndex) {
@@ -534,6 +540,7 @@ type cursor struct {
 	pos     []byte
 	di, pi  int
 	skip    uint32 // position varints before the current document's
+	trail   uint32 // varints after each document's positions: the segment's pairNear
 	doc     DocNum
 	tf      uint32 // of the current document, until its positions are read
 	started bool
@@ -560,7 +567,6 @@ func (c *cursor) next() bool {
 	if c.done {
 		return false
 	}
-	c.skip += c.tf
 	for c.di >= len(c.docs) {
 		if c.started {
 			c.si++
@@ -571,6 +577,7 @@ func (c *cursor) next() bool {
 		}
 		c.enter()
 	}
+	c.skip += c.tf + c.trail // the document left, or none after enter
 	var delta, payload uint32
 	delta, c.di = uvarint(c.docs, c.di)
 	payload, c.di = uvarint(c.docs, c.di)
@@ -584,7 +591,10 @@ func (c *cursor) next() bool {
 func (c *cursor) enter() {
 	s := &c.segs[c.si]
 	c.docs, c.pos, c.di, c.pi, c.doc = c.ix.docsOf(s), c.ix.posOf(s), 0, 0, s.base
-	c.skip, c.tf = 0, 0
+	// skip counts each document's varints when the cursor leaves it, its
+	// trail included; before the first there is none (it wraps to 0).
+	c.trail = s.pairNear()
+	c.skip, c.tf = -c.trail, 0
 	c.started = true
 }
 
@@ -617,9 +627,9 @@ func (c *cursor) seek(d DocNum) bool {
 		}
 		// Scan the segment in a tight loop (one-byte varints inline); next
 		// moves on to the following segment.
-		docs, di, doc, skip, tf, flag := c.docs, c.di, c.doc, c.skip, c.tf, c.stemForm
+		docs, di, doc, skip, tf, flag, trail := c.docs, c.di, c.doc, c.skip, c.tf, c.stemForm, c.trail
 		for di < len(docs) {
-			skip += tf
+			skip += tf + trail
 			var delta, payload uint32
 			if x := docs[di]; x < 0x80 {
 				delta, di = uint32(x), di+1
@@ -750,6 +760,7 @@ func phraseMatches(curs []cursor, direct []*posIndex, offs []uint32, lens []uint
 	var starts []uint32
 	var set, other []uint64
 	nb, need := near.lead(lead, offs)
+	pneed := near.pairNeed(lead, offs)
 	for {
 		d := c0.doc
 		if d >= hi {
@@ -761,6 +772,16 @@ func phraseMatches(curs []cursor, direct []*posIndex, offs []uint32, lens []uint
 				return
 			}
 			continue
+		}
+		if pneed != 0 && c0.trail != 0 {
+			if b, at := c0.pairNeighbours(); b&pneed != pneed {
+				// Nor are the pair words of the phrase.
+				c0.passNeighbours(at)
+				if !c0.next() {
+					return
+				}
+				continue
+			}
 		}
 		all := true
 		for _, i := range order[1:] {
