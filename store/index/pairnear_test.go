@@ -124,7 +124,7 @@ func TestPairNearKeepsEveryMatch(t *testing.T) {
 	defer func(v bool) { usePairNear = v }(usePairNear)
 	qs := append(querySet(docs, "phrase"), `"the out"`, `title:"a migrant"`, `"is more than"`, `peace "of the"`)
 	fn := []string{"the", "of", "a", "to", "and", "in", "is", "was", "that", "on", "are"}
-	for i := 0; i < len(docs); i += 41 {
+	for i := 0; i < len(docs); i += 83 {
 		ws := strings.Fields(strings.ToLower(docs[i].Body))
 		for j := 0; j+2 < min(len(ws), 90); j += 3 {
 			a, b, c := strings.Trim(ws[j], ".,*"), strings.Trim(ws[j+1], ".,*"), strings.Trim(ws[j+2], ".,*")
@@ -136,6 +136,7 @@ func TestPairNearKeepsEveryMatch(t *testing.T) {
 	for _, r := range sameWithAndWithout(t, ix, qs, "pair neighbours", func(on bool) { usePairNear = on }) {
 		found += r.Total
 	}
+	t.Logf("%d phrases, %d matches", len(qs), found)
 	if found < 1000 {
 		t.Fatalf("%d matches in all: too few for the test to mean anything", found)
 	}
