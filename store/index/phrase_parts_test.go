@@ -67,3 +67,31 @@ func TestSplitDocs(t *testing.T) {
 		t.Errorf("no segments: bounds %v, want one range", b)
 	}
 }
+
+// TestDocBitsKeepEveryMatch checks phrases whose words are tested against
+// their document bitsets before seeking against the same phrases without:
+// the same hits, scores, snippets and totals. Words in more than an eighth
+// of the documents have bitsets; the phrases pair them with rarer words on
+// either side, and with each other.
+func TestDocBitsKeepEveryMatch(t *testing.T) {
+	docs := corpus(5000)
+	ix := addInSteps(docs, 4500)
+	defer func(v bool) { useDocBits = v }(useDocBits)
+	withBits := 0
+	for id := range ix.postings {
+		if ix.acc.docBits(uint32(id), &ix.postings[id]) != nil {
+			withBits++
+		}
+	}
+	if withBits < 100 {
+		t.Fatalf("%d terms with document bitsets: too few for the test to mean anything", withBits)
+	}
+	qs := append(querySet(docs, "phrase"), `"bate laws"`, `"phones vote"`, `"the government"`, `title:"the minister"`, `"said the minister"`)
+	found := 0
+	for _, r := range sameWithAndWithout(t, ix, qs, "document bitsets", func(on bool) { useDocBits = on }) {
+		found += r.Total
+	}
+	if found < 100 {
+		t.Fatalf("%d matches in all: too few for the test to mean anything", found)
+	}
+}

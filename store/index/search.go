@@ -423,6 +423,9 @@ func (e *eval) phrase(words []string, titleOnly bool) {
 				if !title && usePosIndex {
 					direct[i] = e.acc.posFor(id, &e.ix.postings[id])
 				}
+				if useDocBits {
+					curs[i].has = e.acc.docBits(id, &e.ix.postings[id])
+				}
 			}
 			return curs, direct
 		}
@@ -552,7 +555,23 @@ type cursor struct {
 	// pos, which bounds their decoding instead of tf (at leaves tf
 	// uncounted); 0 otherwise.
 	end int
+	// has, when not nil, is a set of documents outside which the term is
+	// in neither field (accel.docBits): a phrase tests it before seeking.
+	has []uint64
 }
+
+// mayHave reports whether document d may hold the cursor's term, from has.
+func (c *cursor) mayHave(d DocNum) bool {
+	if c.has == nil {
+		return true
+	}
+	w := int(d >> 6)
+	return w < len(c.has) && c.has[w]&(1<<(d&63)) != 0
+}
+
+// useDocBits lets phrases test the document bitsets before seeking; tests
+// turn it off to compare.
+var useDocBits = true
 
 // n returns the number of documents of the cursor's postings.
 func (c *cursor) n() int {
@@ -794,6 +813,15 @@ func phraseMatches(curs []cursor, direct []*posIndex, offs []uint32, lens []uint
 					break
 				}
 				continue
+			}
+			if !curs[i].mayHave(d) {
+				// Leave the cursor where it is: it seeks further later,
+				// over fewer, longer distances (the skip tables).
+				all = false
+				if !c0.next() {
+					return
+				}
+				break
 			}
 			if !curs[i].seek(d) {
 				return
