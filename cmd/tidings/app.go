@@ -155,8 +155,13 @@ func (a *app) loadOptions() store.Options {
 // 100,000 generated articles, eight runs each: at the default of 100 the
 // peak RSS reached 816,900-869,500 KiB, once past DESIGN.md's budget of
 // twice the corpus (867,800 KiB); at 50, 814,600-837,800 KiB, for about
-// 0.1 CPU-s more.
-const loadGCPercent = 50
+// 0.1 CPU-s more. With the pair neighbours (store/index/pairnear.go) 50
+// reached 825,200-857,200 KiB: the last collection often came when the
+// heap was three quarters of its final size, and the rest of the load
+// then piled up garbage. At 30 the heap is collected again before the
+// end: 824,700-829,800 KiB over 13 runs, for about 0.15 CPU-s and 0.08 s
+// more.
+const loadGCPercent = 30
 
 // loadLibrary is store.Load with the collector at loadGCPercent while it
 // runs, unless the user set GOGC.
