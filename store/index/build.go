@@ -806,16 +806,22 @@ func putUvarint(b []byte, v uint32) uint32 {
 }
 
 // putPairNear ends the positions of body term tid in the current document
-// with its pair neighbours byte (pairnear.go), a one-byte varint.
-func (t *tokenizer) putPairNear(tid int32, b uint8) {
+// with its neighbours varint (pairnear.go), made from the term's neighbour
+// bits nb of the document.
+func (t *tokenizer) putPairNear(tid int32, nb uint16) {
+	v := neighboursOf(nb)
 	tt := &t.tt[tid]
-	if tt.pleft >= 1 {
-		t.pool[tt.pcur] = b
-		tt.pcur++
-		tt.pleft--
+	if cur := tt.pcur; tt.pleft >= 2 {
+		// As in addSID: one store; a second byte that is not part of the
+		// varint is overwritten by the next write.
+		big := b2u(v >= 0x80)
+		binary.LittleEndian.PutUint16(t.pool[cur:], uint16(v&0x7f|big<<7|v>>7<<8))
+		tt.pcur = cur + 1 + big
+		tt.pleft -= uint16(1 + big)
 		return
 	}
-	t.putWin(&t.tf[2*tid].pos, &tt.pcur, &tt.pleft, []byte{b})
+	var tmp [binary.MaxVarintLen32]byte
+	t.putWin(&t.tf[2*tid].pos, &tt.pcur, &tt.pleft, tmp[:putUvarint(tmp[:], v)])
 }
 
 // putPos appends a position delta to the current field's chain of term
@@ -898,7 +904,7 @@ func (t *tokenizer) flushTerms(tids []int32, n DocNum) {
 		t.nbits[tid] = 0
 		if f == 0 {
 			if t.pairNear[tid] {
-				t.putPairNear(tid, uint8(nb>>8))
+				t.putPairNear(tid, nb)
 			}
 			bits := uint8(nb)
 			if at := t.nearAt[tid]; at > 0 {

@@ -9,16 +9,19 @@ package index
 // next to the word at all.
 //
 // So each document of such a word's body postings ends its positions with
-// one more varint, a byte below 0x80: bit i%4 for each pair word i
-// (pairWords) right before one of the word's occurrences there, and bit
-// 4+i%3 for each one right after. A phrase led by the word passes over a
-// document whose byte lacks the bits of the pair words beside it, without
-// reading any other word's postings. Only pair words set bits: they are the
-// neighbours of most phrases, and the dozens of other words around each
-// occurrence would fill the byte. Other neighbours go unchecked. Over the
-// benchmark's median phrases 4-15% of the candidates pass, against 21-30%
-// with every neighbour hashed into four bits a side (simulated on the
-// corpus).
+// one more varint of 14 bits, the document's neighbours: bit i%4 for each
+// pair word i (pairWords) right before one of the word's occurrences there,
+// bit 4+i%3 for each one right after, and then the hashes (nearHash, 0..3)
+// of every word right before (bits 7-10) and right after (bits 11-13, the
+// hashes 2 and 3 sharing one). A phrase led by the word passes over a
+// document whose varint lacks the bits of the words beside it, without
+// reading any other word's postings. The pair bits are the sharper test:
+// pair words are the neighbours of most phrases, and hashed among the
+// dozens of other words around each occurrence they would let 21-30% of the
+// median phrases' candidates through, against 4-15% (simulated on the
+// corpus); the hashes still halve the candidates of a phrase of two other
+// words. Measured at 100k: phrase p50 -12 to -19% with the pair bits, a
+// further -7 to -12% with the hashes.
 //
 // Which words: those in 1/pairNearMinDen to 1/pairNearMaxDen of a batch's
 // documents, pair words aside (their phrases with each other have terms of
@@ -27,12 +30,14 @@ package index
 // previous batch: a builder's first batch has none. Rarer words have few
 // candidates; words in 70% or more have neighbour bits by document
 // (near.go); those between cost more memory than they save time at the
-// median (measured: up to 1/3 of a batch, 4 MB more for the same p50).
+// median (measured with the pair bits alone: up to 1/3 of a batch, 4 MB
+// more for the same p50).
 
 // pairNearMinDen and pairNearMaxDen bound the share of a batch's documents
 // a word must be in for its next batch's postings to carry pair neighbours:
 // from 1/pairNearMinDen up to, not including, 1/pairNearMaxDen. At 100,000
-// articles they cost 7.3 MB and about 0.2 CPU-s of indexing.
+// articles the varints cost 16.5 MB (7.3 MB as one byte of pair bits) and
+// about 0.2 CPU-s of indexing.
 const (
 	pairNearMinDen = 25
 	pairNearMaxDen = 6
@@ -43,14 +48,14 @@ const (
 var usePairNear = true
 
 // pairNearFlag is set in segment.posLen when each document's positions are
-// followed by its pair neighbours byte.
+// followed by its neighbours varint.
 const pairNearFlag = 1 << 31
 
 // posBytes is the length of the segment's positions stream.
 func (s *segment) posBytes() uint32 { return s.posLen &^ pairNearFlag }
 
-// pairNear is 1 when each document's positions end with a pair neighbours
-// byte (one more varint), 0 otherwise.
+// pairNear is 1 when each document's positions end with its neighbours
+// varint, 0 otherwise.
 func (s *segment) pairNear() uint32 { return s.posLen >> 31 }
 
 // pairBefore and pairAfter are the bits a pair word sets in the byte of a
@@ -65,41 +70,58 @@ var pairBefore, pairAfter = func() (before, after [32]uint8) {
 	return before, after
 }()
 
-// pairNeed returns the bits of the pair neighbours byte that a document of
+// pairNeed returns the bits of the neighbours varint that a document of
 // the leading word must have for the phrase to be there: those of its words
 // right before and after the lead that are pair words. 0 when there are
 // none.
-func (pn *phraseNear) pairNeed(lead int, offs []uint32) uint8 {
-	if pn == nil {
+func (pn *phraseNear) pairNeed(lead int, offs []uint32) uint32 {
+	if pn == nil || !usePairNear {
 		return 0
 	}
-	var need uint8
+	var need uint32
 	for i, o := range offs {
-		p := pn.pair[i]
-		if p < 0 {
-			continue
-		}
+		p := pn.pair[i] + 1 // 0 for other words, which set no pair bit
 		switch {
 		case o+1 == offs[lead]:
-			need |= pairBefore[p+1]
+			need |= uint32(pairBefore[p]) | 1<<(anyBefore+pn.any[i])
 		case o == offs[lead]+1:
-			need |= pairAfter[p+1]
+			need |= uint32(pairAfter[p]) | 1<<(anyAfter+min(pn.any[i], 2))
 		}
 	}
 	return need
 }
 
-// pairNeighbours returns the pair neighbours byte of the cursor's current
-// document, whose positions it must not have read yet, and its offset in
-// c.pos. It leaves the cursor as it was: the document's positions are only
-// skipped over once, when it turns out to be no candidate (passNeighbours).
-func (c *cursor) pairNeighbours() (uint8, int) {
-	i := skipVarints(c.pos, c.pi, c.skip+c.tf)
-	return c.pos[i], i
+// anyBefore and anyAfter are the first bits of the neighbours varint that
+// hold the hashed words right before and right after.
+const (
+	anyBefore = 7
+	anyAfter  = 11
+)
+
+// neighboursOf makes a document's neighbours varint from its neighbour bits
+// as the tokenizer collects them: the pair bits in the high byte, the
+// hashes (nearHash, 0..3) of every word before in bits 0-3 of the low one
+// and of every word after in bits 4-7, whose last two share a bit here.
+func neighboursOf(nb uint16) uint32 {
+	after := nb >> 4 & 0xf
+	return uint32(nb>>8) | uint32(nb&0xf)<<anyBefore | uint32(after&3|(after>>2&1|after>>3)<<2)<<anyAfter
 }
 
-// passNeighbours marks the current document's positions and pair neighbours
-// byte, at offset i, as read, so that next moves on from i+1.
+// pairNeighbours returns the neighbours varint of the cursor's current
+// document, whose positions it must not have read yet, and the offset in
+// c.pos after it. It leaves the cursor as it was: the document's positions
+// are only skipped over once, when it turns out to be no candidate
+// (passNeighbours).
+func (c *cursor) pairNeighbours() (uint32, int) {
+	i := skipVarints(c.pos, c.pi, c.skip+c.tf)
+	if x := c.pos[i]; x < 0x80 {
+		return uint32(x), i + 1
+	}
+	return uvarint(c.pos, i)
+}
+
+// passNeighbours marks the current document's positions and neighbours
+// varint, which end at offset i, as read, so that next moves on from i.
 func (c *cursor) passNeighbours(i int) {
-	c.pi, c.skip, c.tf = i+1, -c.trail, 0 // next adds the trail back
+	c.pi, c.skip, c.tf = i, -c.trail, 0 // next adds the trail back
 }

@@ -112,6 +112,36 @@ func TestPairNearCursors(t *testing.T) {
 	if checked < 10000 {
 		t.Fatalf("only %d documents' positions compared", checked)
 	}
+
+	// Through a posIndex, which the densest words have: made here for
+	// words with neighbours varints, whose ends at must step back over.
+	direct := 0
+	for st, id := range without.terms {
+		gid := with.terms[st]
+		tp := &with.postings[gid]
+		if len(tp.surfaces) == 0 || !slices.ContainsFunc(tp.body, func(s segment) bool { return s.pairNear() != 0 }) {
+			continue
+		}
+		x := &posIndex{ok: true}
+		with.extendPositions(x, tp, cap(with.bodyLens))
+		if !x.ok {
+			continue
+		}
+		wc := without.termCursor(without.acc, id, false)
+		gc := with.termCursor(with.acc, gid, false)
+		for wc.next() {
+			if !gc.at(x, wc.doc) {
+				t.Fatalf("%q: at misses document %d", st, wc.doc)
+			}
+			if wp, gp := wc.positions(nil), gc.positions(nil); !slices.Equal(wp, gp) {
+				t.Fatalf("%q document %d through at: positions %v, want %v", st, wc.doc, gp, wp)
+			}
+			direct++
+		}
+	}
+	if direct < 10000 {
+		t.Fatalf("only %d documents reached through a posIndex", direct)
+	}
 }
 
 // TestPairNearKeepsEveryMatch checks phrases searched with the pair

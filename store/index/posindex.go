@@ -142,8 +142,16 @@ func (c *cursor) at(x *posIndex, d DocNum) bool {
 	if r+1 < uint32(len(ps.rel)) {
 		end = int(ps.block[(r+1)/64]) + int(ps.rel[r+1])
 	}
-	end -= int(s.pairNear()) // the pair neighbours byte is no position
 	c.pos = c.ix.posOf(s)
+	if s.pairNear() != 0 {
+		// The document's neighbours varint is no position: its last byte
+		// is right before end, and the byte before that is its first when
+		// it has the high bit (a position's last byte has not).
+		end--
+		if end > start && c.pos[end-1] >= 0x80 {
+			end--
+		}
+	}
 	c.pi, c.skip, c.doc, c.end = start, 0, d, end
 	return true
 }
