@@ -795,7 +795,8 @@ func phraseMatches(curs []cursor, direct []*posIndex, offs []uint32, lens []uint
 		}
 		if pneed != 0 && c0.trail != 0 {
 			if b, at := c0.pairNeighbours(); b&pneed != pneed {
-				// Nor are the pair words of the phrase.
+				// Nor, by their pair bits or hashes, are the
+				// phrase's other words.
 				c0.passNeighbours(at)
 				if !c0.next() {
 					return
