@@ -92,14 +92,13 @@ func (tp *termPostings) addNear(bits []uint8, first DocNum) {
 }
 
 // phraseNear is what phraseMatches needs of the neighbour bits: by word of
-// the phrase, its term's bits by body segment (nil when untracked) and its
-// hash, and for the neighbours varint (pairnear.go) its index in pairWords
-// (-1 for other words) and its hash whether or not the bits are used.
+// the phrase, its term's bits by body segment (nil when untracked or not
+// used), its hash, and for the neighbours varint (pairnear.go) its index in
+// pairWords (-1 for other words).
 type phraseNear struct {
 	segs [][][]uint8
 	hash []uint8
 	pair []int16
-	any  []uint8
 }
 
 // lead returns the bits by segment of the leading word and the bits that

@@ -83,9 +83,9 @@ func (pn *phraseNear) pairNeed(lead int, offs []uint32) uint32 {
 		p := pn.pair[i] + 1 // 0 for other words, which set no pair bit
 		switch {
 		case o+1 == offs[lead]:
-			need |= uint32(pairBefore[p]) | 1<<(anyBefore+pn.any[i])
+			need |= uint32(pairBefore[p]) | 1<<(anyBefore+pn.hash[i])
 		case o == offs[lead]+1:
-			need |= uint32(pairAfter[p]) | 1<<(anyAfter+min(pn.any[i], 2))
+			need |= uint32(pairAfter[p]) | 1<<(anyAfter+min(pn.hash[i], 2))
 		}
 	}
 	return need

@@ -404,14 +404,14 @@ func (e *eval) phrase(words []string, titleOnly bool) {
 		}
 		var near *phraseNear
 		if !title && len(parts) > 1 {
-			near = &phraseNear{segs: make([][][]uint8, len(parts)), hash: make([]uint8, len(parts)),
-				pair: make([]int16, len(parts)), any: make([]uint8, len(parts))}
+			near = &phraseNear{segs: make([][][]uint8, len(parts)), hash: make([]uint8, len(parts)), pair: make([]int16, len(parts))}
 			for i, id := range parts {
+				st := stem(words[i])
 				if useNear {
-					near.segs[i], near.hash[i] = e.ix.postings[id].near, nearHash(stem(words[i]))
+					near.segs[i] = e.ix.postings[id].near
 				}
-				near.pair[i], near.any[i] = -1, nearHash(stem(words[i]))
-				if p, ok := pairIndex[stem(words[i])]; ok && usePairNear {
+				near.hash[i], near.pair[i] = nearHash(st), -1
+				if p, ok := pairIndex[st]; ok && usePairNear {
 					near.pair[i] = p
 				}
 			}
